@@ -1,0 +1,83 @@
+using System;
+
+namespace Instrumentor;
+
+/// <summary>
+/// Settings of the tracing pipeline. Everything has a working default: a program that never configures
+/// anything records to <c>./traces.db</c> (or the path in <c>INSTRUMENTOR_DB</c>).
+/// </summary>
+public sealed class MonitoringOptions
+{
+    /// <summary>The environment variable that overrides the default database path.</summary>
+    public const string DatabasePathVariable = "INSTRUMENTOR_DB";
+
+    /// <summary>The default database file, relative to the current directory.</summary>
+    public const string DefaultDatabasePath = "traces.db";
+
+    /// <summary>The default capacity of the bounded queue of normal (non-error) records.</summary>
+    public const int DefaultQueueCapacity = 10_000;
+
+    /// <summary>The default queue depth above which a warning is written (once per crossing).</summary>
+    public const int DefaultQueueWarningThreshold = 8_000;
+
+    /// <summary>The default time the writer sleeps when there is nothing to write.</summary>
+    public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The default budget of the flush at process exit.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The SQLite file spans are written to; <see langword="null"/> disables the SQLite store. Defaults to
+    /// <c>INSTRUMENTOR_DB</c> if set, else <c>traces.db</c> in the current directory.
+    /// </summary>
+    public string? DatabasePath { get; set; } = DefaultPathFromEnvironment();
+
+    /// <summary>The service name stored with every span. Defaults to the entry assembly's name.</summary>
+    public string? ServiceName { get; set; } = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
+
+    /// <summary>Capacity of the bounded queue of normal records (errors have their own unbounded queue).</summary>
+    public int QueueCapacity { get; set; } = DefaultQueueCapacity;
+
+    /// <summary>Queue depth above which a warning is written once per crossing.</summary>
+    public int QueueWarningThreshold { get; set; } = DefaultQueueWarningThreshold;
+
+    /// <summary>The smallest batch the writer commits in one transaction.</summary>
+    public int MinBatchSize { get; set; } = 100;
+
+    /// <summary>The largest batch the writer commits in one transaction (reached under pressure).</summary>
+    public int MaxBatchSize { get; set; } = 5_000;
+
+    /// <summary>How long the writer sleeps when there is nothing to write (it also wakes on new data).</summary>
+    public TimeSpan FlushInterval { get; set; } = DefaultFlushInterval;
+
+    /// <summary>The budget of the flush done by <see cref="Monitoring.Shutdown(TimeSpan)"/> at process exit.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+
+    /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
+    internal void Validate()
+    {
+        Require(QueueCapacity >= 1, nameof(QueueCapacity), "must be at least 1");
+        Require(QueueWarningThreshold >= 1, nameof(QueueWarningThreshold), "must be at least 1");
+        Require(MinBatchSize >= 1, nameof(MinBatchSize), "must be at least 1");
+        Require(MaxBatchSize >= MinBatchSize, nameof(MaxBatchSize), "must be at least MinBatchSize");
+        Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), "must be positive");
+        Require(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
+        Require(DatabasePath is null || DatabasePath.Trim().Length > 0, nameof(DatabasePath), "must not be empty (use null to disable the store)");
+    }
+
+    internal MonitoringOptions Clone() => (MonitoringOptions)MemberwiseClone();
+
+    private static string DefaultPathFromEnvironment()
+    {
+        string? path = Environment.GetEnvironmentVariable(DatabasePathVariable);
+        return string.IsNullOrWhiteSpace(path) ? DefaultDatabasePath : path;
+    }
+
+    private static void Require(bool condition, string name, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"MonitoringOptions.{name} {message}.", name);
+        }
+    }
+}

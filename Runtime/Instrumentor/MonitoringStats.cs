@@ -1,0 +1,29 @@
+namespace Instrumentor;
+
+/// <summary>
+/// A snapshot of the pipeline's counters. They are exact: every record is counted as written, dropped or still
+/// queued, so after a flush <c>Enqueued == Written + Dropped</c>.
+/// </summary>
+public readonly record struct MonitoringStats
+{
+    /// <summary>Records produced by monitored calls (errors included).</summary>
+    public long Enqueued { get; init; }
+
+    /// <summary>Records committed to the store.</summary>
+    public long Written { get; init; }
+
+    /// <summary>Error records produced (a subset of <see cref="Enqueued"/>).</summary>
+    public long Errors { get; init; }
+
+    /// <summary>Records lost, each counted: queue full, store unusable at shutdown, or produced after shutdown.</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>Records waiting in the queues now.</summary>
+    public long QueueDepth { get; init; }
+
+    /// <summary>Batches that a sink failed to commit (each was retried).</summary>
+    public long FailedBatches { get; init; }
+
+    /// <summary>Seconds between the oldest record of the last batch being produced and its commit.</summary>
+    public double WriteLagSeconds { get; init; }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Channels;
+
+namespace Instrumentor;
+
+/// <summary>
+/// The one background writer: a dedicated thread (so a starved thread pool cannot stall tracing) that wakes on
+/// data or every flush interval, fills a batch with all waiting errors first and then normal records, and
+/// commits it in one transaction. A failing sink is retried with backoff; the batch stays owned by the writer
+/// until the sink commits it. The batch grows from the minimum to the maximum size under pressure.
+/// </summary>
+internal sealed class BatchWriter
+{
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly DualQueue _queue;
+    private readonly ISpanSink? _sink;
+    private readonly PipelineCounters _counters;
+    private readonly WriterSignal _signal;
+    private readonly MonitoringOptions _options;
+    private readonly SpanRecord[] _batch;
+    private readonly List<FlushBarrier> _barriers = new();
+    private readonly Thread _thread;
+    private int _batchSize;
+    private bool _sinkFailing;
+    private bool _depthWarned;
+    private long _stopDeadlineTimestamp = long.MaxValue;
+    private volatile bool _stopRequested;
+
+    internal BatchWriter(DualQueue queue, ISpanSink? sink, PipelineCounters counters, WriterSignal signal, MonitoringOptions options)
+    {
+        _queue = queue;
+        _sink = sink;
+        _counters = counters;
+        _signal = signal;
+        _options = options;
+        _batch = new SpanRecord[options.MaxBatchSize];
+        _batchSize = options.MinBatchSize;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor writer" };
+    }
+
+    internal void Start() => _thread.Start();
+
+    /// <summary>Asks the writer to finish what is queued, giving up on a failing sink after <paramref name="timeout"/>.</summary>
+    internal bool Stop(TimeSpan timeout)
+    {
+        Volatile.Write(ref _stopDeadlineTimestamp, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
+        _stopRequested = true;
+        _signal.Wake();
+        // Allow a little beyond the budget for a commit already in progress to finish.
+        return _thread.Join(timeout + TimeSpan.FromMilliseconds(500));
+    }
+
+    private bool PastStopDeadline => _stopRequested && Stopwatch.GetTimestamp() >= Volatile.Read(ref _stopDeadlineTimestamp);
+
+    private void Run()
+    {
+        while (true)
+        {
+            int count = FillBatch(out bool moreWaiting);
+            if (count > 0)
+            {
+                Commit(count);
+            }
+
+            foreach (FlushBarrier barrier in _barriers)
+            {
+                barrier.PathPassed();
+            }
+
+            bool didWork = count > 0 || _barriers.Count > 0;
+            _barriers.Clear();
+            WarnOnDepth();
+            if (didWork)
+            {
+                AdaptBatchSize(count, moreWaiting);
+                if (PastStopDeadline)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (_stopRequested)
+            {
+                return;
+            }
+
+            _signal.Sleep(_options.FlushInterval, HasWork);
+        }
+    }
+
+    private bool HasWork() => _queue.Errors.Count > 0 || _queue.Normal.Count > 0;
+
+    /// <summary>Takes errors first, then normal records; barriers are set aside to be passed after the commit.</summary>
+    private int FillBatch(out bool moreWaiting)
+    {
+        int count = Take(_queue.Errors, 0);
+        count = Take(_queue.Normal, count);
+        Interlocked.Add(ref _counters.Dequeued, count);
+        moreWaiting = count == _batchSize && HasWork();
+        return count;
+    }
+
+    private int Take(ChannelReader<SpanRecord> reader, int count)
+    {
+        while (count < _batchSize && reader.TryRead(out SpanRecord record))
+        {
+            if (record.IsBarrier)
+            {
+                _queue.BarrierDequeued();
+                _barriers.Add(record.Barrier!);
+                continue;
+            }
+
+            _batch[count++] = record;
+        }
+
+        return count;
+    }
+
+    private void Commit(int count)
+    {
+        if (_sink is null)
+        {
+            // No store configured: the records have nowhere to go, and are counted as such.
+            Interlocked.Add(ref _counters.DroppedByWriter, count);
+            Array.Clear(_batch, 0, count);
+            return;
+        }
+
+        TimeSpan backoff = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                _sink.Write(new ReadOnlySpan<SpanRecord>(_batch, 0, count));
+                Interlocked.Add(ref _counters.Written, count);
+                Volatile.Write(ref _counters.LastWriteLagMicroseconds, LagMicroseconds(count));
+                if (_sinkFailing)
+                {
+                    _sinkFailing = false;
+                    SelfDiagnostics.Warning($"writing traces to '{_sink.Name}' works again.");
+                }
+
+                break;
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _counters.FailedBatches);
+                ReportFailure(ex);
+                if (PastStopDeadline)
+                {
+                    Interlocked.Add(ref _counters.DroppedByWriter, count);
+                    SelfDiagnostics.Error($"{count} trace records could not be written to '{_sink.Name}' before shutdown and are lost.");
+                    break;
+                }
+
+                Thread.Sleep(_stopRequested ? TimeSpan.FromMilliseconds(50) : backoff);
+                backoff = backoff * 2 > s_maxBackoff ? s_maxBackoff : backoff * 2;
+            }
+        }
+
+        // Release the references (exceptions, strings) held by the slots.
+        Array.Clear(_batch, 0, count);
+    }
+
+    private void ReportFailure(Exception ex)
+    {
+        if (_sinkFailing)
+        {
+            return;
+        }
+
+        _sinkFailing = true;
+        SelfDiagnostics.Error(
+            $"cannot write traces to '{_sink!.Name}': {ex.Message} The program keeps running; records stay queued " +
+            $"and the write is retried. Error records are all kept; others are dropped (and counted) once " +
+            $"{_options.QueueCapacity} are waiting. Set {MonitoringOptions.DatabasePathVariable} or " +
+            "MonitoringOptions.DatabasePath to a writable file.");
+    }
+
+    private long LagMicroseconds(int count)
+    {
+        long oldest = long.MaxValue;
+        for (int i = 0; i < count; i++)
+        {
+            ref SpanRecord record = ref _batch[i];
+            long finished = record.EndTimestamp != 0 ? record.EndTimestamp : record.StartTimestamp;
+            oldest = Math.Min(oldest, finished);
+        }
+
+        return (long)((Stopwatch.GetTimestamp() - oldest) * 1_000_000.0 / Stopwatch.Frequency);
+    }
+
+    private void AdaptBatchSize(int count, bool moreWaiting)
+    {
+        if (moreWaiting)
+        {
+            _batchSize = Math.Min(_batchSize * 2, _options.MaxBatchSize);
+        }
+        else if (count < _batchSize / 2)
+        {
+            _batchSize = Math.Max(_batchSize / 2, _options.MinBatchSize);
+        }
+    }
+
+    private void WarnOnDepth()
+    {
+        long depth = _queue.Depth;
+        if (!_depthWarned && depth >= _options.QueueWarningThreshold)
+        {
+            _depthWarned = true;
+            SelfDiagnostics.Warning(
+                $"{depth} trace records are waiting to be written (warning threshold {_options.QueueWarningThreshold}, " +
+                $"capacity {_options.QueueCapacity}): the store is slower than the program produces spans.");
+        }
+        else if (_depthWarned && depth < _options.QueueWarningThreshold)
+        {
+            _depthWarned = false;
+        }
+    }
+}

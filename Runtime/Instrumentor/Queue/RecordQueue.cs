@@ -1,0 +1,99 @@
+using System;
+using System.Threading;
+
+namespace Instrumentor;
+
+/// <summary>
+/// The entry point of generated code into the pipeline. The first record starts the pipeline with the options
+/// given to <see cref="Monitoring.Configure"/> (or the defaults): zero configuration works.
+/// </summary>
+internal static class RecordQueue
+{
+    private static readonly object s_lock = new();
+    private static Pipeline? s_current;
+    private static MonitoringOptions? s_configured;
+    private static bool s_processExiting;
+    private static bool s_exitHandlerInstalled;
+
+    /// <summary>The running pipeline, or <see langword="null"/> before the first monitored call.</summary>
+    internal static Pipeline? Current => Volatile.Read(ref s_current);
+
+    /// <summary>Adds a finished span to the running pipeline, starting it if needed.</summary>
+    internal static void Enqueue(ref SpanRecord record) => (Volatile.Read(ref s_current) ?? EnsureStarted()).Enqueue(ref record);
+
+    /// <summary>Stores the options used by the next pipeline start.</summary>
+    /// <exception cref="InvalidOperationException">A pipeline is already running.</exception>
+    internal static void Configure(MonitoringOptions options)
+    {
+        options.Validate();
+        lock (s_lock)
+        {
+            if (s_current is not null)
+            {
+                throw new InvalidOperationException(
+                    "Monitoring.Configure must be called before the first monitored call (or after Monitoring.Shutdown): " +
+                    "the pipeline is already running with its options.");
+            }
+
+            s_configured = options.Clone();
+        }
+    }
+
+    /// <summary>Starts the pipeline if it is not running.</summary>
+    internal static Pipeline EnsureStarted()
+    {
+        lock (s_lock)
+        {
+            if (s_current is { } running)
+            {
+                return running;
+            }
+
+            MonitoringOptions options = s_configured?.Clone() ?? new MonitoringOptions();
+            Pipeline pipeline = Pipeline.Create(options);
+            if (s_processExiting)
+            {
+                // Calls made while the process exits: nothing will write them; they are counted as dropped.
+                pipeline.Shutdown(TimeSpan.Zero);
+            }
+
+            InstallExitHandler();
+            Volatile.Write(ref s_current, pipeline);
+            return pipeline;
+        }
+    }
+
+    /// <summary>Stops the running pipeline; the next monitored call starts a new one.</summary>
+    internal static bool Shutdown(TimeSpan timeout)
+    {
+        Pipeline? pipeline;
+        lock (s_lock)
+        {
+            pipeline = s_current;
+            s_current = null;
+        }
+
+        return pipeline?.Shutdown(timeout) ?? true;
+    }
+
+    private static void InstallExitHandler()
+    {
+        if (s_exitHandlerInstalled)
+        {
+            return;
+        }
+
+        s_exitHandlerInstalled = true;
+        AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
+        {
+            Pipeline? pipeline;
+            lock (s_lock)
+            {
+                s_processExiting = true;
+                pipeline = s_current;
+            }
+
+            pipeline?.Shutdown(pipeline.Options.ShutdownTimeout);
+        };
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using Instrumentor.Runtime;
+
+namespace Instrumentor;
+
+/// <summary>
+/// One finished call, as it travels from the caller to the writer: a struct copied into the queue, holding
+/// raw timestamps and captured values; formatting to text happens on the writer thread.
+/// </summary>
+internal struct SpanRecord
+{
+    /// <summary>The monitored method; <see langword="null"/> only for a flush barrier.</summary>
+    internal MonitorSite? Site;
+    internal ulong TraceHigh;
+    internal ulong TraceLow;
+    internal ulong SpanId;
+    /// <summary>0 for a root span.</summary>
+    internal ulong ParentSpanId;
+    /// <summary>Stopwatch timestamp of the start (of the failure, for an unsampled error).</summary>
+    internal long StartTimestamp;
+    /// <summary>Stopwatch timestamp of the end; 0 when the duration was not measured.</summary>
+    internal long EndTimestamp;
+    internal Exception? Exception;
+    internal int ThreadId;
+    internal SpanStatus Status;
+    internal bool HasResult;
+    /// <summary>How many arguments were captured (inline first, then <see cref="MoreArguments"/>).</summary>
+    internal byte ArgumentCount;
+    internal CapturedArguments Arguments;
+    internal CapturedValue[]? MoreArguments;
+    internal CapturedValue Result;
+    /// <summary>Set only on a flush barrier: completed once everything queued before it is durable.</summary>
+    internal FlushBarrier? Barrier;
+
+    internal readonly bool IsBarrier => Barrier is not null;
+
+    /// <summary>The captured argument at <paramref name="index"/>.</summary>
+    internal readonly CapturedValue GetArgument(int index) =>
+        index < CapturedArguments.Capacity ? Arguments[index] : MoreArguments![index - CapturedArguments.Capacity];
+
+    /// <summary>Stores the argument at <paramref name="index"/> (indices are dense, from 0).</summary>
+    internal void SetArgument(int index, in CapturedValue value)
+    {
+        if (index < CapturedArguments.Capacity)
+        {
+            Arguments[index] = value;
+        }
+        else
+        {
+            MoreArguments ??= new CapturedValue[Site!.ParameterNames.Length - CapturedArguments.Capacity];
+            MoreArguments[index - CapturedArguments.Capacity] = value;
+        }
+
+        if (index >= ArgumentCount)
+        {
+            ArgumentCount = (byte)(index + 1);
+        }
+    }
+}

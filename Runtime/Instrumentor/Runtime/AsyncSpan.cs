@@ -1,0 +1,215 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Instrumentor.Runtime;
+
+/// <summary>
+/// The span of one monitored call that returns a task: it ends when the task completes. It is also the frame
+/// that nested calls see as their parent, flowing through <c>await</c> in an AsyncLocal.
+/// </summary>
+/// <remarks>
+/// The generated wrapper calls the target synchronously between <see cref="Start"/> and <see cref="Exit"/>, then
+/// hands the task to <c>Track</c>: a task that is already complete is recorded at once and returned as is; a
+/// pending one gets one continuation that records it, and the caller still receives the original task.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class AsyncSpan : AsyncSpanFrame
+{
+    private SpanRecord _record;
+    private AsyncSpanFrame? _savedFrame;
+    private Delegate? _captureResult;
+
+    private AsyncSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
+        : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
+    {
+        _record.Site = site;
+        _record.TraceHigh = parent.TraceHigh;
+        _record.TraceLow = parent.TraceLow;
+        _record.SpanId = spanId;
+        _record.ParentSpanId = parent.ParentSpanId;
+        _record.ThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>Whether this call is recorded (its arguments and result are captured).</summary>
+    public bool IsSampled => Sampled;
+
+    /// <summary>Starts the span of a call to <paramref name="site"/> and makes it current for this async flow.</summary>
+    public static AsyncSpan Start(MonitorSite site)
+    {
+        AsyncSpanFrame? current = SpanContext.CurrentAsyncFrame;
+        ParentSpan parent = SpanContext.ResolveParent(site, current);
+        var span = new AsyncSpan(site, parent, SpanIds.NewSpanId());
+        span._savedFrame = current;
+        if (parent.Sampled)
+        {
+            span._record.StartTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        SpanContext.SetAsyncFrame(span);
+        return span;
+    }
+
+    /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
+    public void SetArgument(int index, CapturedValue value) => _record.SetArgument(index, value);
+
+    /// <summary>Restores the async frame that was current before <see cref="Start"/>; call once the target returned.</summary>
+    public void Exit() => SpanContext.SetAsyncFrame(_savedFrame);
+
+    /// <summary>Records a synchronous throw from the target; returns <see langword="false"/> (use as an exception filter).</summary>
+    public bool Fail(Exception exception)
+    {
+        Finish(exception);
+        return false;
+    }
+
+    /// <summary>Ends the span when <paramref name="task"/> completes; returns <paramref name="task"/> itself.</summary>
+    public Task Track(Task task)
+    {
+        if (task is null || task.IsCompleted)
+        {
+            Finish(task);
+        }
+        else
+        {
+            task.ContinueWith(static (t, state) => ((AsyncSpan)state!).Finish(t), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return task!;
+    }
+
+    /// <summary>Ends the span when <paramref name="task"/> completes, capturing its result; returns <paramref name="task"/>.</summary>
+    public Task<T> Track<T>(Task<T> task, Func<T, CapturedValue>? captureResult)
+    {
+        _captureResult = captureResult;
+        if (task is null || task.IsCompleted)
+        {
+            Finish(task);
+        }
+        else
+        {
+            task.ContinueWith(static (t, state) => ((AsyncSpan)state!).Finish(t), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return task!;
+    }
+
+    /// <summary>Ends the span when <paramref name="task"/> completes.</summary>
+    public ValueTask Track(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            Finish((Task?)null);
+            return task;
+        }
+
+        return new ValueTask(Track(task.AsTask()));
+    }
+
+    /// <summary>Ends the span when <paramref name="task"/> completes, capturing its result.</summary>
+    public ValueTask<T> Track<T>(ValueTask<T> task, Func<T, CapturedValue>? captureResult)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            if (Sampled && captureResult is not null)
+            {
+                SetResult(CaptureSafely(captureResult, task.Result));
+            }
+
+            Finish((Task?)null);
+            return task;
+        }
+
+        return new ValueTask<T>(Track(task.AsTask(), captureResult));
+    }
+
+    private void Finish<T>(Task<T>? task)
+    {
+        // Typed so the result is read without boxing or reflection; the capture was chosen at compile time.
+        if (Sampled && task is not null && task.IsCompletedSuccessfully && _captureResult is Func<T, CapturedValue> capture)
+        {
+            SetResult(CaptureSafely(capture, task.Result));
+        }
+
+        Finish((Task?)task);
+    }
+
+    private void Finish(Task? task)
+    {
+        try
+        {
+            if (task is null || task.IsCompletedSuccessfully)
+            {
+                if (Sampled)
+                {
+                    _record.EndTimestamp = Stopwatch.GetTimestamp();
+                    RecordQueue.Enqueue(ref _record);
+                }
+            }
+            else
+            {
+                Finish(ExceptionOf(task));
+            }
+        }
+        catch
+        {
+            // Tracing never changes the behaviour of the traced code.
+        }
+    }
+
+    private void Finish(Exception exception)
+    {
+        try
+        {
+            SpanRecorder.MarkFailed(ref _record, exception, Sampled);
+            RecordQueue.Enqueue(ref _record);
+        }
+        catch
+        {
+            // Tracing never changes the behaviour of the traced code.
+        }
+    }
+
+    private static CapturedValue CaptureSafely<T>(Func<T, CapturedValue> capture, T value)
+    {
+        try
+        {
+            return capture(value);
+        }
+        catch (Exception ex)
+        {
+            return CapturedValue.FromText("<error: " + ex.Message + ">");
+        }
+    }
+
+    private void SetResult(CapturedValue value)
+    {
+        _record.Result = value;
+        _record.HasResult = true;
+    }
+
+    private static Exception ExceptionOf(Task task)
+    {
+        if (task.IsCanceled)
+        {
+            // The real OperationCanceledException (with its token) is only reachable by awaiting.
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+
+            return new TaskCanceledException(task);
+        }
+
+        AggregateException aggregate = task.Exception!;
+        return aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
+    }
+}

@@ -1,0 +1,31 @@
+using System;
+using System.Diagnostics;
+
+namespace Instrumentor.Runtime;
+
+/// <summary>Fills the outcome fields of a record; shared by the sync and async spans.</summary>
+internal static class SpanRecorder
+{
+    /// <summary>Marks a record as failed with <paramref name="exception"/>.</summary>
+    /// <remarks>
+    /// An unsampled call took no start timestamp: its record gets the time of the failure as its start and no
+    /// end, so the store shows a NULL duration ("not measured") rather than a wrong one.
+    /// </remarks>
+    internal static void MarkFailed(ref SpanRecord record, Exception exception, bool sampled)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (sampled)
+        {
+            record.EndTimestamp = now;
+        }
+        else
+        {
+            record.StartTimestamp = now;
+            record.EndTimestamp = 0;
+        }
+
+        record.Status = SpanStatus.Error;
+        record.Exception = exception;
+        record.ThreadId = Environment.CurrentManagedThreadId;
+    }
+}
