@@ -31,6 +31,12 @@ public readonly struct CapturedValue
     /// <summary>A masked value: stored as <c>"***"</c>.</summary>
     public static CapturedValue Masked => new(CaptureKind.Text, 0, 0, MaskText);
 
+    /// <summary>A null reference.</summary>
+    public static CapturedValue Null => new(CaptureKind.Null, 0);
+
+    /// <summary>Records that capturing a value failed: stored as <c>"&lt;error: message&gt;"</c>.</summary>
+    public static CapturedValue FromError(Exception error) => new(CaptureKind.Text, 0, 0, "<error: " + error?.Message + ">");
+
     /// <summary>Captures a bool.</summary>
     public static CapturedValue FromBoolean(bool value) => new(CaptureKind.Boolean, value ? 1 : 0);
 

@@ -60,38 +60,52 @@ internal sealed class BatchWriter
     {
         while (true)
         {
-            int count = FillBatch(out bool moreWaiting);
-            if (count > 0)
+            try
             {
-                Commit(count);
-            }
-
-            foreach (FlushBarrier barrier in _barriers)
-            {
-                barrier.PathPassed();
-            }
-
-            bool didWork = count > 0 || _barriers.Count > 0;
-            _barriers.Clear();
-            WarnOnDepth();
-            if (didWork)
-            {
-                AdaptBatchSize(count, moreWaiting);
-                if (PastStopDeadline)
+                if (!RunOnce())
                 {
                     return;
                 }
-
-                continue;
             }
-
-            if (_stopRequested)
+            catch (Exception ex)
             {
-                return;
+                // A bug of ours must not end tracing, nor the process: report it and keep writing.
+                SelfDiagnostics.Error("the trace writer failed unexpectedly and continues: " + ex);
+                Thread.Sleep(100);
             }
-
-            _signal.Sleep(_options.FlushInterval, HasWork);
         }
+    }
+
+    /// <summary>One round of the writer loop; <see langword="false"/> when the writer should end.</summary>
+    private bool RunOnce()
+    {
+        int count = FillBatch(out bool moreWaiting);
+        if (count > 0)
+        {
+            Commit(count);
+        }
+
+        foreach (FlushBarrier barrier in _barriers)
+        {
+            barrier.PathPassed();
+        }
+
+        bool didWork = count > 0 || _barriers.Count > 0;
+        _barriers.Clear();
+        WarnOnDepth();
+        if (didWork)
+        {
+            AdaptBatchSize(count, moreWaiting);
+            return !PastStopDeadline;
+        }
+
+        if (_stopRequested)
+        {
+            return false;
+        }
+
+        _signal.Sleep(_options.FlushInterval, HasWork);
+        return true;
     }
 
     private bool HasWork() => _queue.Errors.Count > 0 || _queue.Normal.Count > 0;

@@ -9,8 +9,9 @@ namespace Instrumentor;
 /// </summary>
 internal sealed class DualQueue
 {
+    // SingleReader = false although one writer reads: only the multi-reader unbounded channel can Count.
     private readonly Channel<SpanRecord> _errors = Channel.CreateUnbounded<SpanRecord>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false });
 
     private readonly Channel<SpanRecord> _normal;
     private readonly PipelineCounters _counters;

@@ -1,0 +1,26 @@
+using Instrumentor.Generator.Specs;
+
+namespace Instrumentor.Generator.Emitter;
+
+/// <summary>The C# expression that captures a value according to its <see cref="CaptureSpec"/>.</summary>
+internal static class CaptureExpressions
+{
+    private const string Captured = "global::Instrumentor.Runtime.CapturedValue";
+
+    /// <summary>Whether evaluating the capture calls into user code (which may throw).</summary>
+    public static bool RunsUserCode(CaptureSpec capture) => capture.Kind == CaptureKind.Count;
+
+    public static string For(CaptureSpec capture, string value) => capture.Kind switch
+    {
+        CaptureKind.Masked => Captured + ".Masked",
+        CaptureKind.Factory => $"{Captured}.{capture.Factory}({capture.Cast}{value})",
+        CaptureKind.NullableFactory =>
+            $"{value}.HasValue ? {Captured}.{capture.Factory}({capture.Cast}{value}.GetValueOrDefault()) : {Captured}.Null",
+        CaptureKind.Text => $"{Captured}.FromText({CSharpLiteral.String(capture.Text)})",
+        CaptureKind.TextUnlessNull => $"{Captured}.FromTextUnlessNull({value}, {CSharpLiteral.String(capture.Text)})",
+        CaptureKind.Count => $"{Captured}.FromCount({CSharpLiteral.String(capture.Text)}, {value}?.Count)",
+        CaptureKind.Length when capture.Factory == "span" => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {value}.Length)",
+        CaptureKind.Length => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {value}?.Length)",
+        _ => Captured + ".Null",
+    };
+}

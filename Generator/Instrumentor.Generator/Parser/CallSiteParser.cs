@@ -1,0 +1,99 @@
+using System;
+using System.IO;
+using System.Threading;
+using Instrumentor.Generator.Specs;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Instrumentor.Generator.Parser;
+
+/// <summary>Finds the invocations of monitored methods and where the compiler lets us intercept them.</summary>
+internal static class CallSiteParser
+{
+    /// <summary>Cheap syntactic filter: only invocations can be intercepted.</summary>
+    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) =>
+        node is InvocationExpressionSyntax;
+
+    /// <summary>The call site, or <see langword="null"/> when the invocation is not of a wrappable monitored method.</summary>
+    public static CallSiteSpec? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        if (context.SemanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called)
+        {
+            return null;
+        }
+
+        IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
+        if (MonitorSettingsReader.Read(method) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ParseMonitored(context, invocation, method, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var where = new InterceptLocationSpec(0, "", Display(invocation.GetLocation()));
+            return new CallSiteSpec(TargetMethodParser.KeyOf(method), where, null, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private static CallSiteSpec? ParseMonitored(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        Compilation compilation = context.SemanticModel.Compilation;
+        if (!Interceptability.CanWrap(method, compilation) || IsBaseCall(invocation) || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken))
+        {
+            return null;
+        }
+
+        var location = context.SemanticModel.GetInterceptableLocation(invocation, cancellationToken);
+        if (location is null)
+        {
+            return null;
+        }
+
+        bool declaredHere = SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly);
+        TargetMethodSpec? target = declaredHere ? null : TargetMethodParser.TryParse(method, compilation);
+        if (!declaredHere && target is null)
+        {
+            return null;
+        }
+
+        var where = new InterceptLocationSpec(location.Version, location.Data, Display(invocation.GetLocation()));
+        return new CallSiteSpec(TargetMethodParser.KeyOf(method), where, target, null);
+    }
+
+    // `base.M()` is a non-virtual call; a wrapper would turn it into a virtual one and change behaviour.
+    private static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
+        invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
+
+    // Calls inside a lambda converted to Expression<T> are data, not calls: they cannot be intercepted.
+    private static bool IsInExpressionTree(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        for (SyntaxNode? current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax lambda
+                && model.GetTypeInfo(lambda, cancellationToken).ConvertedType is INamedTypeSymbol { Name: "Expression" } type
+                && type.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions")
+            {
+                return true;
+            }
+
+            if (current is MemberDeclarationSyntax)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Display(Location location)
+    {
+        FileLinePositionSpan span = location.GetLineSpan();
+        return $"{Path.GetFileName(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
+    }
+}

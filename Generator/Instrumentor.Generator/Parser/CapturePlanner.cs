@@ -1,0 +1,167 @@
+using Instrumentor.Generator.Specs;
+using Microsoft.CodeAnalysis;
+
+namespace Instrumentor.Generator.Parser;
+
+/// <summary>
+/// Picks, from a static type, how its values are captured (DESIGN.md §3 step 5): primitives, enums, DateTime,
+/// Guid and friends by value; strings by reference; collections and arrays as name + count; anything else as
+/// its type name. Sensitive values are masked, [NotCaptured] parameters are skipped.
+/// </summary>
+internal static class CapturePlanner
+{
+    private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
+    public static CaptureSpec ForParameter(IParameterSymbol parameter, MonitorSettings settings)
+    {
+        if (!settings.CaptureArgs || parameter.RefKind == RefKind.Out
+            || AttributeLookup.Has(parameter, KnownNames.NotCapturedAttributeName))
+        {
+            return CaptureSpec.Skip;
+        }
+
+        if (AttributeLookup.Has(parameter, KnownNames.SensitiveAttributeName)
+            || IsSensitiveType(parameter.Type)
+            || SensitiveNames.Matches(parameter.Name))
+        {
+            return CaptureSpec.Masked;
+        }
+
+        return ForType(parameter.Type);
+    }
+
+    public static CaptureSpec ForResult(IMethodSymbol method, ITypeSymbol? resultType, MonitorSettings settings)
+    {
+        if (!settings.CaptureResult || resultType is null)
+        {
+            return CaptureSpec.Skip;
+        }
+
+        if (IsSensitiveType(resultType) || AttributeLookup.Find(method.GetReturnTypeAttributes(), KnownNames.SensitiveAttributeName) is not null)
+        {
+            return CaptureSpec.Masked;
+        }
+
+        return ForType(resultType);
+    }
+
+    public static CaptureSpec ForType(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            CaptureSpec inner = ForType(nullable.TypeArguments[0]);
+            return inner.Kind == CaptureKind.Factory ? CaptureSpec.ByFactoryUnlessNull(inner) : CaptureSpec.AsText(Display(type), nullable: true);
+        }
+
+        CaptureSpec? byValue = ByValue(type);
+        if (byValue is not null)
+        {
+            return byValue;
+        }
+
+        if (type is IArrayTypeSymbol)
+        {
+            return CaptureSpec.AsLength(Display(type));
+        }
+
+        if (type is INamedTypeSymbol named && named.IsRefLikeType && named.Name is "Span" or "ReadOnlySpan"
+            && named.ContainingNamespace?.ToDisplayString() == "System")
+        {
+            return new CaptureSpec(CaptureKind.Length, "span", Display(type), "");
+        }
+
+        if (type.IsReferenceType && HasCountProperty(type))
+        {
+            return CaptureSpec.AsCount(Display(type), "Count");
+        }
+
+        return CaptureSpec.AsText("<" + Display(type) + ">", nullable: !type.IsValueType);
+    }
+
+    private static CaptureSpec? ByValue(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Boolean: return CaptureSpec.ByFactory("FromBoolean");
+            case SpecialType.System_Char: return CaptureSpec.ByFactory("FromChar");
+            case SpecialType.System_SByte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_Int64: return CaptureSpec.ByFactory("FromInt64");
+            case SpecialType.System_IntPtr: return CaptureSpec.ByFactory("FromInt64", "(long)");
+            case SpecialType.System_Byte:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_UInt64: return CaptureSpec.ByFactory("FromUInt64");
+            case SpecialType.System_UIntPtr: return CaptureSpec.ByFactory("FromUInt64", "(ulong)");
+            case SpecialType.System_Single: return CaptureSpec.ByFactory("FromSingle");
+            case SpecialType.System_Double: return CaptureSpec.ByFactory("FromDouble");
+            case SpecialType.System_Decimal: return CaptureSpec.ByFactory("FromDecimal");
+            case SpecialType.System_String: return CaptureSpec.ByFactory("FromString");
+            case SpecialType.System_DateTime: return CaptureSpec.ByFactory("FromDateTime");
+        }
+
+        if (type.TypeKind == TypeKind.Enum && type is INamedTypeSymbol { EnumUnderlyingType: { } underlying })
+        {
+            bool unsigned = underlying.SpecialType is SpecialType.System_Byte or SpecialType.System_UInt16
+                or SpecialType.System_UInt32 or SpecialType.System_UInt64;
+            return unsigned ? CaptureSpec.ByFactory("FromUInt64", "(ulong)") : CaptureSpec.ByFactory("FromInt64", "(long)");
+        }
+
+        if (type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true })
+        {
+            switch (type.MetadataName)
+            {
+                case "DateTimeOffset": return CaptureSpec.ByFactory("FromDateTimeOffset");
+                case "TimeSpan": return CaptureSpec.ByFactory("FromTimeSpan");
+                case "Guid": return CaptureSpec.ByFactory("FromGuid");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasCountProperty(ITypeSymbol type)
+    {
+        if (type.TypeKind == TypeKind.Interface)
+        {
+            // `value.Count` on an interface that inherits Count twice would not compile: require exactly one.
+            int found = CountProperties(type);
+            foreach (INamedTypeSymbol inherited in type.AllInterfaces)
+            {
+                found += CountProperties(inherited);
+            }
+
+            return found == 1;
+        }
+
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (CountProperties(current) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CountProperties(ITypeSymbol type)
+    {
+        int found = 0;
+        foreach (ISymbol member in type.GetMembers("Count"))
+        {
+            if (member is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, Type.SpecialType: SpecialType.System_Int32, Parameters.Length: 0, GetMethod: not null })
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    private static bool IsSensitiveType(ITypeSymbol type) => AttributeLookup.Has(type, KnownNames.SensitiveAttributeName);
+
+    private static string Display(ITypeSymbol type) => type.ToDisplayString(s_displayFormat);
+}

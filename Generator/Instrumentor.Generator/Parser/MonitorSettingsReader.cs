@@ -1,0 +1,67 @@
+using Instrumentor.Generator.Specs;
+using Microsoft.CodeAnalysis;
+
+namespace Instrumentor.Generator.Parser;
+
+/// <summary>
+/// Decides whether a method is monitored and with which settings: its own [Monitor] or [TraceTime] first,
+/// else a [Monitor] on its containing class or struct (which covers ordinary methods only).
+/// </summary>
+internal static class MonitorSettingsReader
+{
+    private static readonly SymbolDisplayFormat s_processNameFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+    /// <summary>The settings of <paramref name="method"/>, or <see langword="null"/> when it is not monitored.</summary>
+    public static MonitorSettings? Read(IMethodSymbol method)
+    {
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            return null;
+        }
+
+        AttributeData? monitor = AttributeLookup.Find(method.GetAttributes(), KnownNames.MonitorAttributeName);
+        if (monitor is not null)
+        {
+            return FromMonitor(method, monitor);
+        }
+
+        if (AttributeLookup.Has(method, KnownNames.TraceTimeAttributeName))
+        {
+            return Defaults(method, KnownNames.LegacyProcessGroup);
+        }
+
+        AttributeData? onType = method.ContainingType is null
+            ? null
+            : AttributeLookup.Find(method.ContainingType.GetAttributes(), KnownNames.MonitorAttributeName);
+        return onType is null ? null : FromMonitor(method, onType);
+    }
+
+    private static MonitorSettings Defaults(IMethodSymbol method, string? group) =>
+        new(DefaultProcessName(method), group, 1.0, true, true, KnownNames.DefaultMaxLength);
+
+    private static MonitorSettings FromMonitor(IMethodSymbol method, AttributeData attribute)
+    {
+        MonitorSettings settings = Defaults(method, null);
+        foreach (var argument in attribute.NamedArguments)
+        {
+            object? value = argument.Value.Value;
+            settings = argument.Key switch
+            {
+                "ProcessGroup" => settings with { ProcessGroup = value as string },
+                "SampleRate" when value is double rate => settings with { SampleRate = rate },
+                "CaptureArgs" when value is bool capture => settings with { CaptureArgs = capture },
+                "CaptureResult" when value is bool capture => settings with { CaptureResult = capture },
+                "MaxLength" when value is int length => settings with { MaxLength = length },
+                "Name" when value is string { Length: > 0 } name => settings with { ProcessName = name },
+                _ => settings,
+            };
+        }
+
+        return settings;
+    }
+
+    private static string DefaultProcessName(IMethodSymbol method) =>
+        method.ContainingType.ToDisplayString(s_processNameFormat) + "." + method.Name;
+}

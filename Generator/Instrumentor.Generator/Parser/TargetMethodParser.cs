@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Instrumentor.Generator.Specs;
+using Microsoft.CodeAnalysis;
+
+namespace Instrumentor.Generator.Parser;
+
+/// <summary>Turns a monitored method symbol into a <see cref="TargetMethodSpec"/> (plain data).</summary>
+internal static class TargetMethodParser
+{
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>The identity shared by the declaration step and the call-site step.</summary>
+    public static string KeyOf(IMethodSymbol method) =>
+        method.OriginalDefinition.GetDocumentationCommentId() ?? method.OriginalDefinition.ToDisplayString();
+
+    /// <summary>The spec of <paramref name="method"/>, or <see langword="null"/> when it is not monitored or not wrappable.</summary>
+    public static TargetMethodSpec? TryParse(IMethodSymbol method, Compilation compilation)
+    {
+        MonitorSettings? settings = MonitorSettingsReader.Read(method);
+        if (settings is null || !Interceptability.CanWrap(method, compilation))
+        {
+            return null;
+        }
+
+        var parameters = ImmutableArray.CreateBuilder<ParameterSpec>(method.Parameters.Length);
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            parameters.Add(new ParameterSpec(
+                Escape(parameter.Name),
+                TypeName(parameter.Type, parameter.NullableAnnotation),
+                SignaturePrefix(parameter.RefKind),
+                ArgumentPrefix(parameter.RefKind),
+                IsThis: method.IsExtensionMethod && parameter.Ordinal == 0,
+                CapturePlanner.ForParameter(parameter, settings)));
+        }
+
+        (ReturnShape shape, ITypeSymbol? resultType) = Classify(method);
+        return new TargetMethodSpec(
+            KeyOf(method),
+            TypeName(method.ContainingType, NullableAnnotation.None),
+            Escape(method.Name),
+            method.IsExtensionMethod ? TargetKind.Extension : method.IsStatic ? TargetKind.Static : TargetKind.Instance,
+            method.ReturnsVoid ? "void" : TypeName(method.ReturnType, method.ReturnNullableAnnotation),
+            shape,
+            resultType is null ? "" : TypeName(resultType, resultType.NullableAnnotation),
+            CapturePlanner.ForResult(method, resultType, settings),
+            new EquatableArray<ParameterSpec>(parameters.MoveToImmutable()),
+            settings);
+    }
+
+    private static (ReturnShape Shape, ITypeSymbol? ResultType) Classify(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid)
+        {
+            return (ReturnShape.Void, null);
+        }
+
+        if (method.ReturnType is INamedTypeSymbol named
+            && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+        {
+            switch (named.MetadataName)
+            {
+                case "Task": return (ReturnShape.Task, null);
+                case "Task`1": return (ReturnShape.TaskOfT, named.TypeArguments[0]);
+                case "ValueTask": return (ReturnShape.ValueTask, null);
+                case "ValueTask`1": return (ReturnShape.ValueTaskOfT, named.TypeArguments[0]);
+            }
+        }
+
+        return (ReturnShape.Value, method.ReturnType);
+    }
+
+    private static string TypeName(ITypeSymbol type, NullableAnnotation annotation) =>
+        (annotation == NullableAnnotation.Annotated && type.IsReferenceType
+            ? type.WithNullableAnnotation(NullableAnnotation.Annotated)
+            : type).ToDisplayString(s_typeFormat);
+
+    private static string SignaturePrefix(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref ",
+        RefKind.Out => "out ",
+        RefKind.In => "in ",
+        RefKind.RefReadOnlyParameter => "ref readonly ",
+        _ => "",
+    };
+
+    private static string ArgumentPrefix(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref ",
+        RefKind.Out => "out ",
+        RefKind.In or RefKind.RefReadOnlyParameter => "in ",
+        _ => "",
+    };
+
+    private static string Escape(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+}

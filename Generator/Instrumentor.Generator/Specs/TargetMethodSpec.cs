@@ -1,0 +1,35 @@
+namespace Instrumentor.Generator.Specs;
+
+/// <summary>Everything the emitter needs to wrap calls to one monitored method. Plain data: no symbols.</summary>
+/// <param name="Key">A stable identity of the method (its documentation comment id).</param>
+/// <param name="ContainingType">The fully qualified containing type.</param>
+/// <param name="Name">The method name.</param>
+/// <param name="Kind">Static, instance, or extension.</param>
+/// <param name="ReturnType">The fully qualified return type, or <c>void</c>.</param>
+/// <param name="Shape">When the span ends.</param>
+/// <param name="ResultType">For Task&lt;T&gt; / ValueTask&lt;T&gt;: T; else the return type.</param>
+/// <param name="ResultCapture">How the result is captured.</param>
+/// <param name="Parameters">The parameters, in declaration order (the <c>this</c> of an extension first).</param>
+/// <param name="Settings">The monitor settings.</param>
+internal sealed record TargetMethodSpec(
+    string Key,
+    string ContainingType,
+    string Name,
+    TargetKind Kind,
+    string ReturnType,
+    ReturnShape Shape,
+    string ResultType,
+    CaptureSpec ResultCapture,
+    EquatableArray<ParameterSpec> Parameters,
+    MonitorSettings Settings);
+
+/// <summary>How a monitored method is called.</summary>
+internal enum TargetKind
+{
+    /// <summary>A static method: <c>Type.M(args)</c>.</summary>
+    Static,
+    /// <summary>An instance method of a class or interface: <c>receiver.M(args)</c>.</summary>
+    Instance,
+    /// <summary>An extension method: the wrapper is itself an extension method.</summary>
+    Extension,
+}

@@ -1,0 +1,231 @@
+using System.Threading.Tasks;
+using Instrumentor.Analyzers.CallSites;
+using Instrumentor.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Instrumentor.Analyzers.Tests.CallSites;
+
+public sealed class UntracedReferenceAnalyzerTests
+{
+    private const string Calc = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Linq.Expressions;
+        using Instrumentor;
+
+        static class Calc
+        {
+            [Monitor] public static int Square(int x) => x * x;
+            public static int Plain(int x) => x;
+            public static int Apply(Func<int, int> f, int x) => f(x);
+        }
+
+        """;
+
+    private static DiagnosticResult Expected(string use, int markup = 0, string method = "Calc.Square(int)") =>
+        Verify<UntracedReferenceAnalyzer>.Diagnostic(DiagnosticDescriptors.UntracedReference, markup).WithArguments(method, use);
+
+    [Test]
+    public Task Method_group_of_monitored_method_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                Func<int, int> f = {|#0:Calc.Square|};
+            }
+            """,
+            Expected("method group"));
+
+    [Test]
+    public Task Method_group_passed_as_argument_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                int A() => Calc.Apply({|#0:Calc.Square|}, 3);
+                List<int> B(List<int> list) => list.Select({|#1:Calc.Square|}).ToList();
+            }
+            """,
+            Expected("method group"),
+            Expected("method group", 1));
+
+    [Test]
+    public Task Delegate_creation_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                Func<int, int> f = new Func<int, int>({|#0:Calc.Square|});
+            }
+            """,
+            Expected("delegate creation"));
+
+    [Test]
+    public Task Function_pointer_is_reported() =>
+        new InstrumentorAnalyzerTest<UntracedReferenceAnalyzer>(
+            Calc + """
+            unsafe class Use
+            {
+                int A()
+                {
+                    delegate*<int, int> square = &{|#0:Calc.Square|};
+                    return square(2);
+                }
+            }
+            """,
+            Expected("function pointer")).WithUnsafeCode().RunAsync();
+
+    [Test]
+    public Task Invocation_inside_expression_tree_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                Expression<Func<int>> e = () => {|#0:Calc.Square(2)|};
+                Expression<Func<int, Func<int>>> nested = y => () => {|#1:Calc.Square(y)|};
+                IQueryable<int> Query(IQueryable<int> source) => from x in source select {|#2:Calc.Square(x)|};
+            }
+            """,
+            Expected("expression tree"),
+            Expected("expression tree", 1),
+            Expected("expression tree", 2));
+
+    [Test]
+    public Task Nameof_is_not_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                string Name = nameof(Calc.Square);
+            }
+            """);
+
+    [Test]
+    public Task Direct_invocations_are_not_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Box { [Monitor] public int Get() => 1; }
+            class Use
+            {
+                int A(Box? box)
+                {
+                    Func<int, int> viaLambda = x => Calc.Square(x);
+                    var local = Local(3);
+                    return Calc.Square(2) + viaLambda(1) + local + (box?.Get() ?? 0);
+
+                    static int Local(int x) => Calc.Square(x);
+                }
+
+                IEnumerable<int> B(IEnumerable<int> source) => source.Select(x => Calc.Square(x));
+            }
+            """);
+
+    [Test]
+    public Task Invocations_in_top_level_statements_are_not_reported() =>
+        new InstrumentorAnalyzerTest<UntracedReferenceAnalyzer>(
+            """
+            using Instrumentor;
+
+            System.Console.WriteLine(Calc.Square(4));
+
+            static class Calc
+            {
+                [Monitor] public static int Square(int x) => x * x;
+            }
+            """).AsExecutable().RunAsync();
+
+    [Test]
+    public Task Method_group_of_unmonitored_method_is_not_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                Func<int, int> f = Calc.Plain;
+                Expression<Func<int>> e = () => Calc.Plain(2);
+            }
+            """);
+
+    [Test]
+    public Task Extension_and_generic_method_groups_are_reported_through_their_definition() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            static class Ext
+            {
+                [Monitor] public static int Twice(this int x) => x * 2;
+                [Monitor] public static T Same<T>(T value) => value;
+            }
+            class Use
+            {
+                Func<int> a = {|#0:5.Twice|};
+                Func<string, string> b = {|#1:Ext.Same<string>|};
+            }
+            """,
+            Expected("method group", method: "int.Twice()"),
+            Expected("method group", 1, "Ext.Same<string>(string)"));
+
+    [Test]
+    public Task Methods_of_monitored_types_and_TraceTime_methods_are_monitored() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            [Monitor]
+            class Pricing
+            {
+                public int Price(int quantity) => quantity;
+            }
+            class Legacy
+            {
+                [TraceTime] public static void Run() { }
+            }
+            class Use
+            {
+                Func<int, int> a = {|#0:new Pricing().Price|};
+                Action b = {|#1:Legacy.Run|};
+            }
+            """,
+            Expected("method group", method: "Pricing.Price(int)"),
+            Expected("method group", 1, "Legacy.Run()"));
+
+    [Test]
+    public Task MonitorAll_selects_methods_by_Include_and_Exclude() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            [assembly: MonitorAll(Include = "^(Process|Fetch)", Exclude = "Helper")]
+            static class Jobs
+            {
+                public static void ProcessOrders() { }
+                public static void ProcessHelper() { }
+                public static void Cleanup() { }
+            }
+            class Use
+            {
+                Action a = {|#0:Jobs.ProcessOrders|};
+                Action b = Jobs.ProcessHelper;
+                Action c = Jobs.Cleanup;
+            }
+            """,
+            Expected("method group", method: "Jobs.ProcessOrders()"));
+
+    [Test]
+    public Task MonitorAll_with_an_invalid_Include_selects_nothing() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            [assembly: MonitorAll(Include = "^(Process")]
+            static class Jobs
+            {
+                public static void ProcessOrders() { }
+            }
+            class Use
+            {
+                Action a = Jobs.ProcessOrders;
+            }
+            """);
+}

@@ -1,0 +1,192 @@
+using System.Threading.Tasks;
+using Instrumentor.Analyzers.Declarations;
+using Instrumentor.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis.Testing;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Instrumentor.Analyzers.Tests.Declarations;
+
+public sealed class UninterceptableTargetAnalyzerTests
+{
+    private static DiagnosticResult Expected(string member, string kind, int markup = 0, string attribute = "Monitor") =>
+        Verify<UninterceptableTargetAnalyzer>.Diagnostic(DiagnosticDescriptors.UninterceptableTarget, markup).WithArguments(member, kind, attribute);
+
+    [Test]
+    public Task Monitor_on_property_getter_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Account
+            {
+                public int Balance { [{|#0:Monitor|}] get => 1; }
+            }
+            """,
+            Expected("Account.Balance.get", "a property accessor"));
+
+    [Test]
+    public Task Monitor_on_property_setter_and_indexer_accessor_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Account
+            {
+                private int _balance;
+                public int Balance { get => _balance; [{|#0:Monitor|}] set => _balance = value; }
+                public int this[int index] { [{|#1:Monitor|}] get => index; }
+            }
+            """,
+            Expected("Account.Balance.set", "a property accessor"),
+            Expected("Account.this[int].get", "a property accessor", 1));
+
+    [Test]
+    public Task Monitor_on_event_accessors_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            class Button
+            {
+                public event EventHandler Clicked { [{|#0:Monitor|}] add { } [{|#1:Monitor|}] remove { } }
+            }
+            """,
+            Expected("Button.Clicked.add", "an event accessor"),
+            Expected("Button.Clicked.remove", "an event accessor", 1));
+
+    [Test]
+    public Task Monitor_on_operators_and_conversions_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            struct Money
+            {
+                [{|#0:Monitor|}] public static Money operator +(Money left, Money right) => left;
+                [{|#1:Monitor|}] public static implicit operator decimal(Money money) => 0m;
+            }
+            """,
+            Expected("Money.operator +(Money, Money)", "an operator"),
+            Expected("Money.implicit operator decimal(Money)", "a conversion operator", 1));
+
+    [Test]
+    public Task Monitor_on_finalizer_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Handle
+            {
+                [{|#0:Monitor|}] ~Handle() { }
+            }
+            """,
+            Expected("Handle.~Handle()", "a finalizer"));
+
+    [Test]
+    public Task Monitor_on_local_function_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Pricing
+            {
+                int Total()
+                {
+                    return Add(1, 2);
+
+                    [{|#0:Monitor|}] static int Add(int a, int b) => a + b;
+                }
+            }
+            """,
+            Expected("Add(int, int)", "a local function"));
+
+    [Test]
+    public Task Monitor_on_lambda_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            class Pricing
+            {
+                Func<int, int> Doubler = [{|#0:Monitor|}] (int x) => x * 2;
+            }
+            """,
+            Expected("lambda expression", "a lambda"));
+
+    [Test]
+    public Task TraceTime_on_accessor_is_reported_with_its_own_name() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Account
+            {
+                public int Balance { [{|#0:TraceTime|}] get => 1; }
+            }
+            """,
+            Expected("Account.Balance.get", "a property accessor", attribute: "TraceTime"));
+
+    [Test]
+    public Task Monitor_on_constructor_is_a_compiler_error_and_is_also_explained() =>
+        // AttributeUsage has no Constructor target, so C# itself rejects it (CS0592); INSTR001 says why it would not work anyway.
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Account
+            {
+                [{|#0:Monitor|}] public Account() { }
+                [{|#1:Monitor|}] static Account() { }
+            }
+            """,
+            DiagnosticResult.CompilerError("CS0592").WithLocation(0).WithArguments("Monitor", "class, struct, method"),
+            DiagnosticResult.CompilerError("CS0592").WithLocation(1).WithArguments("Monitor", "class, struct, method"),
+            Expected("Account.Account()", "a constructor"),
+            Expected("Account.Account()", "a static constructor", 1));
+
+    [Test]
+    public Task Monitor_on_constructors_is_reported_should_attribute_usage_ever_allow_it()
+    {
+        var test = new InstrumentorAnalyzerTest<UninterceptableTargetAnalyzer>(
+            """
+            using Instrumentor;
+            class Account
+            {
+                [{|#0:Monitor|}] public Account() { }
+                [{|#1:Monitor|}] static Account() { }
+            }
+            """,
+            Expected("Account.Account()", "a constructor"),
+            Expected("Account.Account()", "a static constructor", 1));
+        test.TestState.Sources[1] = (AttributeSource.FileName, SourceText.From(AttributeSource.Text.Replace(
+            "[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class",
+            "[AttributeUsage(AttributeTargets.Constructor | AttributeTargets.Method | AttributeTargets.Class",
+            System.StringComparison.Ordinal)));
+        return test.RunAsync();
+    }
+
+    [Test]
+    public Task Monitor_on_ordinary_abstract_and_interface_methods_is_not_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            interface IPricing { [Monitor] int Price(int quantity); }
+            abstract class PricingBase { [Monitor] public abstract int Discount(int quantity); }
+            class Pricing : PricingBase, IPricing
+            {
+                [Monitor] public int Price(int quantity) => quantity;
+                [Monitor] public override int Discount(int quantity) => 0;
+                [TraceTime] public static int Tax(int amount) => amount / 5;
+            }
+            """);
+
+    [Test]
+    public Task Class_level_Monitor_does_not_report_constructors_accessors_or_operators() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            [Monitor]
+            class Account
+            {
+                public Account() { }
+                static Account() { }
+                ~Account() { }
+                public int Balance { get; set; }
+                public static Account operator +(Account left, Account right) => left;
+                public void Deposit(int amount) { }
+            }
+            """);
+}
