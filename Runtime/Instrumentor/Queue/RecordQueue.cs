@@ -63,6 +63,19 @@ internal static class RecordQueue
         }
     }
 
+    /// <summary>Replaces the running pipeline with one writing to <paramref name="sink"/> (tests, custom sinks).</summary>
+    internal static Pipeline StartWith(MonitoringOptions options, ISpanSink sink)
+    {
+        Shutdown(TimeSpan.FromSeconds(5));
+        lock (s_lock)
+        {
+            var pipeline = new Pipeline(options, sink);
+            InstallExitHandler();
+            Volatile.Write(ref s_current, pipeline);
+            return pipeline;
+        }
+    }
+
     /// <summary>Stops the running pipeline; the next monitored call starts a new one.</summary>
     internal static bool Shutdown(TimeSpan timeout)
     {

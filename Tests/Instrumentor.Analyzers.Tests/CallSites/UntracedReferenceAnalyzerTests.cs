@@ -154,16 +154,16 @@ public sealed class UntracedReferenceAnalyzerTests
             using Instrumentor;
             static class Ext
             {
-                [Monitor] public static int Twice(this int x) => x * 2;
+                [Monitor] public static string Shout(this string text) => text.ToUpperInvariant();
                 [Monitor] public static T Same<T>(T value) => value;
             }
             class Use
             {
-                Func<int> a = {|#0:5.Twice|};
+                Func<string> a = {|#0:"quiet".Shout|};
                 Func<string, string> b = {|#1:Ext.Same<string>|};
             }
             """,
-            Expected("method group", method: "int.Twice()"),
+            Expected("method group", method: "Ext.Shout(string)"),
             Expected("method group", 1, "Ext.Same<string>(string)"));
 
     [Test]

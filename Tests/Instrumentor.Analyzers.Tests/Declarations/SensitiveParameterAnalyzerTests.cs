@@ -30,14 +30,14 @@ public sealed class SensitiveParameterAnalyzerTests
             class Auth
             {
                 [Monitor]
-                public void Call(string {|#0:RefreshToken|}, string {|#1:client_API_KEY|}, long {|#2:userSsn|}, string {|#3:dbPasswd|}, int? {|#4:privateKeyId|}, string plain) { }
+                public void Call(string {|#0:RefreshToken|}, string {|#1:client_API_KEY|}, long {|#2:userSsn|}, string {|#3:dbPasswd|}, int? {|#4:private_key_id|}, string plain) { }
             }
             """,
             Expected("RefreshToken", "Auth.Call(string, string, long, string, int?, string)"),
             Expected("client_API_KEY", "Auth.Call(string, string, long, string, int?, string)", 1),
             Expected("userSsn", "Auth.Call(string, string, long, string, int?, string)", 2),
             Expected("dbPasswd", "Auth.Call(string, string, long, string, int?, string)", 3),
-            Expected("privateKeyId", "Auth.Call(string, string, long, string, int?, string)", 4));
+            Expected("private_key_id", "Auth.Call(string, string, long, string, int?, string)", 4));
 
     [Test]
     public Task Parameters_marked_Sensitive_or_NotCaptured_are_not_reported() =>

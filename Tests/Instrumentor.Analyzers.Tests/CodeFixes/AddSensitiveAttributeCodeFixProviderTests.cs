@@ -1,0 +1,122 @@
+using System.Threading.Tasks;
+using Instrumentor.Analyzers.Declarations;
+using Instrumentor.Analyzers.Tests.Infrastructure;
+using Instrumentor.CodeFixes;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Instrumentor.Analyzers.Tests.CodeFixes;
+
+public sealed class AddSensitiveAttributeCodeFixProviderTests
+{
+    private static DiagnosticResult Expected(string parameter, string method, int markup = 0) =>
+        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments(parameter, method);
+
+    private static Task RunAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
+        new InstrumentorCodeFixTest<SensitiveParameterAnalyzer, AddSensitiveAttributeCodeFixProvider>(source, fixedSource, expected).RunAsync();
+
+    [Test]
+    public Task Parameter_gets_Sensitive_when_the_using_exists() =>
+        RunAsync(
+            """
+            using Instrumentor;
+
+            class Auth
+            {
+                [Monitor] public bool Login(string user, string {|#0:password|}) => true;
+            }
+            """,
+            """
+            using Instrumentor;
+
+            class Auth
+            {
+                [Monitor] public bool Login(string user, [Sensitive] string password) => true;
+            }
+            """,
+            Expected("password", "Auth.Login(string, string)"));
+
+    [Test]
+    public Task Using_Instrumentor_is_added_when_missing() =>
+        RunAsync(
+            """
+            using System;
+
+            class Auth
+            {
+                [Instrumentor.Monitor]
+                public bool Login(string user, string {|#0:password|}) => true;
+            }
+            """,
+            """
+            using System;
+            using Instrumentor;
+
+            class Auth
+            {
+                [Instrumentor.Monitor]
+                public bool Login(string user, [Sensitive] string password) => true;
+            }
+            """,
+            Expected("password", "Auth.Login(string, string)"));
+
+    [Test]
+    public Task Existing_parameter_attributes_are_kept() =>
+        RunAsync(
+            """
+            using System.Runtime.InteropServices;
+            using Instrumentor;
+
+            class Auth
+            {
+                [Monitor] public bool Login([Optional] string {|#0:token|}) => true;
+            }
+            """,
+            """
+            using System.Runtime.InteropServices;
+            using Instrumentor;
+
+            class Auth
+            {
+                [Monitor] public bool Login([Optional][Sensitive] string token) => true;
+            }
+            """,
+            Expected("token", "Auth.Login(string)"));
+
+    [Test]
+    public Task Fix_all_marks_every_parameter_of_the_document_and_adds_one_using() =>
+        RunAsync(
+            """
+            namespace Shop;
+
+            [Instrumentor.Monitor]
+            class Auth
+            {
+                public bool Login(string user, string {|#0:password|}, string {|#1:apiKey|}) => true;
+                public void Rotate(
+                    string {|#2:oldSecret|},
+                    string {|#3:newSecret|})
+                {
+                }
+            }
+            """,
+            """
+            using Instrumentor;
+
+            namespace Shop;
+
+            [Instrumentor.Monitor]
+            class Auth
+            {
+                public bool Login(string user, [Sensitive] string password, [Sensitive] string apiKey) => true;
+                public void Rotate(
+                    [Sensitive] string oldSecret,
+                    [Sensitive] string newSecret)
+                {
+                }
+            }
+            """,
+            Expected("password", "Shop.Auth.Login(string, string, string)"),
+            Expected("apiKey", "Shop.Auth.Login(string, string, string)", 1),
+            Expected("oldSecret", "Shop.Auth.Rotate(string, string)", 2),
+            Expected("newSecret", "Shop.Auth.Rotate(string, string)", 3));
+}

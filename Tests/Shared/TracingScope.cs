@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+
+namespace Instrumentor.Testing;
+
+/// <summary>
+/// Runs a test against a fresh pipeline writing to a <see cref="RecordingSink"/>; disposing shuts it down.
+/// </summary>
+internal sealed class TracingScope : IDisposable
+{
+    private TracingScope(RecordingSink sink, Pipeline pipeline)
+    {
+        Sink = sink;
+        Pipeline = pipeline;
+    }
+
+    public RecordingSink Sink { get; }
+
+    public Pipeline Pipeline { get; }
+
+    public static TracingScope Start(Action<MonitoringOptions>? configure = null)
+    {
+        var options = new MonitoringOptions { DatabasePath = null };
+        configure?.Invoke(options);
+        var sink = new RecordingSink();
+        return new TracingScope(sink, RecordQueue.StartWith(options, sink));
+    }
+
+    /// <summary>Flushes, then returns every span committed so far.</summary>
+    public IReadOnlyList<RecordedSpan> Flush()
+    {
+        if (!Pipeline.FlushAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult())
+        {
+            throw new TimeoutException("flush did not complete");
+        }
+
+        return Sink.Spans;
+    }
+
+    public void Dispose() => Monitoring.Shutdown(TimeSpan.FromSeconds(5));
+}

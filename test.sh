@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution and ends with one line: "Tests: N passed, N failed[, N skipped]".
+# Exits non-zero if any test failed, if the build failed, or if no test ran.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Instrumentor.sln -nologo -v:q 2>&1 | tail -n 30
+build_status=${PIPESTATUS[0]}
+if [ "$build_status" -ne 0 ]; then
+  echo "Build failed."
+  echo "Tests: 0 passed, 0 failed"
+  exit 1
+fi
+
+dotnet test Instrumentor.sln --no-build -nologo -v:q \
+  --logger "trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" "$@"
+test_status=$?
+
+# Sum the counters of every TRX file (one per test project).
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    if counters is None:
+        continue
+    c = {k: int(v) for k, v in counters.attrib.items() if v.isdigit()}
+    passed += c.get("passed", 0)
+    failed += c.get("failed", 0) + c.get("error", 0) + c.get("timeout", 0) + c.get("aborted", 0)
+    skipped += c.get("notExecuted", 0) + c.get("inconclusive", 0)
+print(passed, failed, skipped)
+PY
+)
+
+line="Tests: ${passed:-0} passed, ${failed:-0} failed"
+if [ "${skipped:-0}" -gt 0 ]; then line="$line, $skipped skipped"; fi
+echo "$line"
+
+if [ "${failed:-0}" -gt 0 ] || [ "${passed:-0}" -eq 0 ] || [ "$test_status" -ne 0 ]; then
+  exit 1
+fi
+exit 0
