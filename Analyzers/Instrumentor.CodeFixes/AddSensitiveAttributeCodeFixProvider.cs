@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -18,35 +19,32 @@ public sealed class AddSensitiveAttributeCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Mark the parameter [Sensitive]";
 
+    private static readonly FixAllProvider s_fixAll = new DocumentFixAllProvider(Title, AddSensitiveAsync);
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.SensitiveParameterCaptured);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => s_fixAll;
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            var parameter = root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<ParameterSyntax>();
-            if (parameter is null)
-            {
-                continue;
-            }
-
             context.RegisterCodeFix(
                 CodeAction.Create(
                     Title,
-                    cancellationToken => AddSensitiveAsync(context.Document, parameter, cancellationToken),
+                    cancellationToken => AddSensitiveAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
                     equivalenceKey: nameof(AddSensitiveAttributeCodeFixProvider)),
                 diagnostic);
         }
+
+        return Task.CompletedTask;
     }
 
-    private static async Task<Document> AddSensitiveAsync(Document document, ParameterSyntax parameter, CancellationToken cancellationToken)
+    private static async Task<Document> AddSensitiveAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -54,15 +52,32 @@ public sealed class AddSensitiveAttributeCodeFixProvider : CodeFixProvider
             return document;
         }
 
+        var parameters = new List<ParameterSyntax>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<ParameterSyntax>() is { } parameter)
+            {
+                parameters.Add(parameter);
+            }
+        }
+
+        if (parameters.Count == 0)
+        {
+            return document;
+        }
+
+        var updated = root.ReplaceNodes(parameters, (_, rewritten) => MarkSensitive(rewritten));
+        return await QualifiedNames.ImportAndSimplifyAsync(document.WithSyntaxRoot(updated), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The attribute goes after any existing ones; the parameter's leading trivia stays in front of all of them.</summary>
+    private static ParameterSyntax MarkSensitive(ParameterSyntax parameter)
+    {
         var attribute = SyntaxFactory.AttributeList(
             SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(QualifiedNames.Simplifiable("Instrumentor.Sensitive"))));
-
-        // The attribute takes the parameter's leading trivia so that it starts where the parameter started.
-        var marked = parameter
+        return parameter
             .WithoutLeadingTrivia()
             .AddAttributeLists(attribute.WithTrailingTrivia(SyntaxFactory.Space))
             .WithLeadingTrivia(parameter.GetLeadingTrivia());
-        var updated = document.WithSyntaxRoot(root.ReplaceNode(parameter, marked));
-        return await QualifiedNames.ImportAndSimplifyAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 }

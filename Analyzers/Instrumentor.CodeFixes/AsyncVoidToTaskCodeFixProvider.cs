@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -19,19 +20,20 @@ public sealed class AsyncVoidToTaskCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Return Task instead of void";
 
+    private static readonly FixAllProvider s_fixAll = new DocumentFixAllProvider(Title, ReturnTaskAsync);
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.AsyncVoidMonitoredMethod);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => s_fixAll;
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var declaration = root?.FindToken(context.Span.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>();
-        if (declaration is null || !await CanChangeReturnTypeAsync(context.Document, declaration, context.CancellationToken).ConfigureAwait(false))
+        var declarations = await FixableDeclarationsAsync(context.Document, context.Diagnostics, context.CancellationToken).ConfigureAwait(false);
+        if (declarations.Count == 0)
         {
             return;
         }
@@ -41,24 +43,61 @@ public sealed class AsyncVoidToTaskCodeFixProvider : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     Title,
-                    cancellationToken => ReturnTaskAsync(context.Document, declaration, cancellationToken),
+                    cancellationToken => ReturnTaskAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
                     equivalenceKey: nameof(AsyncVoidToTaskCodeFixProvider)),
                 diagnostic);
         }
+    }
+
+    private static async Task<Document> ReturnTaskAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var declarations = await FixableDeclarationsAsync(document, diagnostics, cancellationToken).ConfigureAwait(false);
+        if (root is null || declarations.Count == 0)
+        {
+            return document;
+        }
+
+        var updated = root.ReplaceNodes(
+            declarations,
+            (_, rewritten) => rewritten.WithReturnType(
+                QualifiedNames.Simplifiable("System.Threading.Tasks.Task").WithTriviaFrom(rewritten.ReturnType)));
+        return await QualifiedNames.ImportAndSimplifyAsync(document.WithSyntaxRoot(updated), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<MethodDeclarationSyntax>> FixableDeclarationsAsync(
+        Document document,
+        IEnumerable<Diagnostic> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var declarations = new List<MethodDeclarationSyntax>();
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return declarations;
+        }
+
+        foreach (var diagnostic in diagnostics)
+        {
+            var declaration = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+            if (declaration is not null
+                && model.GetDeclaredSymbol(declaration, cancellationToken) is { } method
+                && CanChangeReturnType(method))
+            {
+                declarations.Add(declaration);
+            }
+        }
+
+        return declarations;
     }
 
     /// <summary>
     /// An override or an interface implementation must keep the signature it implements: changing only this
     /// declaration would not compile, so no fix is offered there.
     /// </summary>
-    private static async Task<bool> CanChangeReturnTypeAsync(Document document, MethodDeclarationSyntax declaration, CancellationToken cancellationToken)
+    private static bool CanChangeReturnType(IMethodSymbol method)
     {
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (model?.GetDeclaredSymbol(declaration, cancellationToken) is not { } method)
-        {
-            return false;
-        }
-
         if (method.IsOverride || !method.ExplicitInterfaceImplementations.IsEmpty)
         {
             return false;
@@ -67,18 +106,5 @@ public sealed class AsyncVoidToTaskCodeFixProvider : CodeFixProvider
         return !method.ContainingType.AllInterfaces
             .SelectMany(implemented => implemented.GetMembers(method.Name))
             .Any(member => SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method));
-    }
-
-    private static async Task<Document> ReturnTaskAsync(Document document, MethodDeclarationSyntax declaration, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return document;
-        }
-
-        var task = QualifiedNames.Simplifiable("System.Threading.Tasks.Task").WithTriviaFrom(declaration.ReturnType);
-        var updated = document.WithSyntaxRoot(root.ReplaceNode(declaration.ReturnType, task));
-        return await QualifiedNames.ImportAndSimplifyAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -115,8 +115,8 @@ public sealed class AddSensitiveAttributeCodeFixProviderTests
                 }
             }
             """,
-            Expected("password", "Shop.Auth.Login(string, string, string)"),
-            Expected("apiKey", "Shop.Auth.Login(string, string, string)", 1),
-            Expected("oldSecret", "Shop.Auth.Rotate(string, string)", 2),
-            Expected("newSecret", "Shop.Auth.Rotate(string, string)", 3));
+            Expected("password", "Auth.Login(string, string, string)"),
+            Expected("apiKey", "Auth.Login(string, string, string)", 1),
+            Expected("oldSecret", "Auth.Rotate(string, string)", 2),
+            Expected("newSecret", "Auth.Rotate(string, string)", 3));
 }

@@ -136,6 +136,12 @@ public sealed class AsyncVoidToTaskCodeFixProviderTests
                 public override async void {|#0:Handle|}() => await System.Threading.Tasks.Task.Yield();
             }
             """;
-        return RunAsync(Source, Source, Expected("Orders.Handle()"));
+        var test = new InstrumentorCodeFixTest<AsyncVoidMonitoredMethodAnalyzer, AsyncVoidToTaskCodeFixProvider>(Source, Source, Expected("Orders.Handle()"))
+        {
+            NumberOfIncrementalIterations = 0,
+            NumberOfFixAllIterations = 0,
+            NumberOfFixAllInDocumentIterations = 0,
+        };
+        return test.RunAsync();
     }
 }

@@ -22,5 +22,9 @@ internal sealed class InstrumentorCodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeF
         ReferenceAssemblies = TestReferences.None;
         TestState.AdditionalReferences.AddRange(TestReferences.Framework);
         ExpectedDiagnostics.AddRange(expected);
+
+        // Fix-all must finish the document in one pass, not converge over several.
+        NumberOfFixAllIterations = 1;
+        NumberOfFixAllInDocumentIterations = 1;
     }
 }
