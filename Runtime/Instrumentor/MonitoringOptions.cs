@@ -20,6 +20,18 @@ public sealed class MonitoringOptions
     /// <summary>The default queue depth above which a warning is written (once per crossing).</summary>
     public const int DefaultQueueWarningThreshold = 8_000;
 
+    /// <summary>The default capacity of the in-memory overflow queue used by <see cref="OverflowPolicy.Spill"/>.</summary>
+    public const int DefaultOverflowCapacity = 50_000;
+
+    /// <summary>The default size limit of the spool file (512 MiB).</summary>
+    public const long DefaultSpoolLimitBytes = 512L * 1024 * 1024;
+
+    /// <summary>The default retention: spans older than this are purged.</summary>
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(6);
+
+    /// <summary>The default interval between two retention purges.</summary>
+    public static readonly TimeSpan DefaultPurgeInterval = TimeSpan.FromSeconds(60);
+
     /// <summary>The default time the writer sleeps when there is nothing to write.</summary>
     public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(100);
 
@@ -40,6 +52,27 @@ public sealed class MonitoringOptions
 
     /// <summary>Queue depth above which a warning is written once per crossing.</summary>
     public int QueueWarningThreshold { get; set; } = DefaultQueueWarningThreshold;
+
+    /// <summary>What happens to a normal record when the bounded queue is full. Default <see cref="OverflowPolicy.Spill"/>.</summary>
+    public OverflowPolicy OverflowPolicy { get; set; } = OverflowPolicy.Spill;
+
+    /// <summary>Records kept in memory beyond <see cref="QueueCapacity"/> before spilling to disk (policy Spill).</summary>
+    public int OverflowCapacity { get; set; } = DefaultOverflowCapacity;
+
+    /// <summary>
+    /// The spool file used by <see cref="OverflowPolicy.Spill"/>; defaults to the database path + <c>.spool</c>
+    /// (or a file in the temp folder when there is no database).
+    /// </summary>
+    public string? SpoolPath { get; set; }
+
+    /// <summary>The largest the spool file may grow; past it normal records are dropped (counted, with a warning).</summary>
+    public long SpoolLimitBytes { get; set; } = DefaultSpoolLimitBytes;
+
+    /// <summary>How long spans are kept in the store; <see cref="TimeSpan.Zero"/> keeps them forever. Default 6 hours.</summary>
+    public TimeSpan Retention { get; set; } = DefaultRetention;
+
+    /// <summary>How often expired spans are purged (in small batches that never hold the writer long). Default 60 s.</summary>
+    public TimeSpan PurgeInterval { get; set; } = DefaultPurgeInterval;
 
     /// <summary>The smallest batch the writer commits in one transaction.</summary>
     public int MinBatchSize { get; set; } = 100;
@@ -62,10 +95,19 @@ public sealed class MonitoringOptions
         Require(MaxBatchSize >= MinBatchSize, nameof(MaxBatchSize), "must be at least MinBatchSize");
         Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), "must be positive");
         Require(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
+        Require(OverflowCapacity >= 0, nameof(OverflowCapacity), "must not be negative");
+        Require(SpoolLimitBytes >= 0, nameof(SpoolLimitBytes), "must not be negative");
+        Require(Retention >= TimeSpan.Zero, nameof(Retention), "must not be negative (TimeSpan.Zero keeps spans forever)");
+        Require(PurgeInterval > TimeSpan.Zero, nameof(PurgeInterval), "must be positive");
+        Require(System.Enum.IsDefined(OverflowPolicy), nameof(OverflowPolicy), "is not a known policy");
         Require(DatabasePath is null || DatabasePath.Trim().Length > 0, nameof(DatabasePath), "must not be empty (use null to disable the store)");
     }
 
     internal MonitoringOptions Clone() => (MonitoringOptions)MemberwiseClone();
+
+    /// <summary>The spool file actually used.</summary>
+    internal string EffectiveSpoolPath => SpoolPath
+        ?? (DatabasePath is not null ? DatabasePath + ".spool" : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"instrumentor-{Environment.ProcessId}.spool"));
 
     private static string DefaultPathFromEnvironment()
     {

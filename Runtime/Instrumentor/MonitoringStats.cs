@@ -18,7 +18,22 @@ public readonly record struct MonitoringStats
     /// <summary>Records lost, each counted: queue full, store unusable at shutdown, or produced after shutdown.</summary>
     public long Dropped { get; init; }
 
-    /// <summary>Records waiting in the queues now.</summary>
+    /// <summary>Normal records that did not fit in the bounded queue and went to the overflow queue.</summary>
+    public long Overflowed { get; init; }
+
+    /// <summary>Overflowed records written straight from memory.</summary>
+    public long Recovered { get; init; }
+
+    /// <summary>Overflowed records written to the spool file (replayed later).</summary>
+    public long Spilled { get; init; }
+
+    /// <summary>Records committed from the spool file, including those an earlier run spilled.</summary>
+    public long Replayed { get; init; }
+
+    /// <summary>The part of <see cref="Replayed"/> spilled by an earlier run (not counted in <see cref="Enqueued"/>).</summary>
+    public long ReplayedFromEarlierRuns { get; init; }
+
+    /// <summary>Records waiting to be written now: in memory, in the writer's hands, or in the spool file.</summary>
     public long QueueDepth { get; init; }
 
     /// <summary>Batches that a sink failed to commit (each was retried).</summary>

@@ -15,9 +15,26 @@ internal sealed class RecordingSink : ISpanSink
     private readonly List<RecordedSpan> _spans = new();
     private readonly List<int> _batchSizes = new();
     private readonly List<IReadOnlyList<string>> _batchStatuses = new();
+    private readonly Dictionary<string, long> _checkpoints = new();
     private int _failuresLeft;
 
+    private readonly HashSet<ulong> _spanIds = new();
+    private long _duplicates;
+    private long _errorsAfterNormal;
+    private long _count;
+
+    /// <summary>Keeps converted spans (false: only counts, for stress tests of a million records).</summary>
+    public bool KeepSpans { get; init; } = true;
+
     public string Name => "memory";
+
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Records seen twice (by span id): must stay 0.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Batches in which an error came after a normal record: must stay 0.</summary>
+    public long ErrorsAfterNormal => Interlocked.Read(ref _errorsAfterNormal);
 
     public ManualResetEventSlim Gate { get; } = new(initialState: true);
 
@@ -47,7 +64,17 @@ internal sealed class RecordingSink : ISpanSink
 
     public void FailNextWrites(int count) => Interlocked.Exchange(ref _failuresLeft, count);
 
-    public void Write(ReadOnlySpan<SpanRecord> batch)
+    public long? ReadCheckpoint(string fileId)
+    {
+        lock (_lock)
+        {
+            return _checkpoints.TryGetValue(fileId, out long offset) ? offset : null;
+        }
+    }
+
+    public int Purge(long cutoffUnixMicroseconds, int limit) => 0;
+
+    public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
         Gate.Wait();
         lock (_lock)
@@ -60,19 +87,47 @@ internal sealed class RecordingSink : ISpanSink
             throw new System.IO.IOException("simulated sink failure");
         }
 
-        var converted = new List<RecordedSpan>(batch.Length);
-        var statuses = new List<string>(batch.Length);
-        foreach (ref readonly SpanRecord record in batch)
+        var converted = new List<RecordedSpan>(KeepSpans ? batch.Length : 0);
+        var statuses = new List<string>(KeepSpans ? batch.Length : 0);
+        bool seenNormal = false;
+        lock (_lock)
         {
-            converted.Add(Convert(record));
-            statuses.Add(record.Status == SpanStatus.Error ? "ERR" : "OK");
+            foreach (ref readonly SpanRecord record in batch)
+            {
+                bool error = (record.Spooled?.Status ?? record.Status) == SpanStatus.Error;
+                if (error && seenNormal && record.Spooled is null)
+                {
+                    _errorsAfterNormal++;
+                }
+
+                seenNormal |= !error;
+                if (!_spanIds.Add(record.Spooled?.SpanId ?? record.SpanId))
+                {
+                    _duplicates++;
+                }
+
+                _count++;
+                if (KeepSpans)
+                {
+                    converted.Add(Convert(record));
+                    statuses.Add(error ? "ERR" : "OK");
+                }
+            }
         }
 
         lock (_lock)
         {
             _spans.AddRange(converted);
             _batchSizes.Add(batch.Length);
-            _batchStatuses.Add(statuses);
+            if (KeepSpans)
+            {
+                _batchStatuses.Add(statuses);
+            }
+
+            if (checkpoint is { } cursor)
+            {
+                _checkpoints[cursor.FileId] = cursor.Offset;
+            }
         }
     }
 
@@ -82,6 +137,11 @@ internal sealed class RecordingSink : ISpanSink
 
     private static RecordedSpan Convert(in SpanRecord record)
     {
+        if (record.Spooled is { } spooled)
+        {
+            return FromSpooled(spooled);
+        }
+
         MonitorSite site = record.Site!;
         var inputs = new Dictionary<string, string?>();
         for (int i = 0; i < record.ArgumentCount; i++)
@@ -103,5 +163,43 @@ internal sealed class RecordingSink : ISpanSink
             record.HasResult,
             record.HasResult ? CapturedValueFormatter.Format(record.Result, site.MaxLength) : null,
             record.ThreadId);
+    }
+
+    private static RecordedSpan FromSpooled(SpooledSpan span)
+    {
+        var inputs = new Dictionary<string, string?>();
+        bool hasResult = false;
+        string? result = null;
+        if (span.DataUtf8 is { } data)
+        {
+            foreach (System.Text.Json.JsonElement value in System.Text.Json.JsonDocument.Parse(data).RootElement.EnumerateArray())
+            {
+                string? text = value.GetProperty("v").GetString();
+                if (value.TryGetProperty("o", out _))
+                {
+                    hasResult = true;
+                    result = text;
+                }
+                else
+                {
+                    inputs[value.GetProperty("n").GetString()!] = text;
+                }
+            }
+        }
+
+        return new RecordedSpan(
+            span.Process,
+            span.ProcessGroup,
+            span.TraceHigh.ToString("x16") + span.TraceLow.ToString("x16"),
+            span.SpanId.ToString("x16"),
+            span.ParentSpanId == 0 ? null : span.ParentSpanId.ToString("x16"),
+            span.Status == SpanStatus.Error ? "ERR" : "OK",
+            span.DurationNanoseconds < 0 ? null : span.DurationNanoseconds,
+            span.Exception?.Split(':')[0],
+            null,
+            inputs,
+            hasResult,
+            result,
+            span.ThreadId);
     }
 }

@@ -18,13 +18,19 @@ internal sealed class TracingScope : IDisposable
 
     public Pipeline Pipeline { get; }
 
-    public static TracingScope Start(Action<MonitoringOptions>? configure = null)
+    public static TracingScope Start(Action<MonitoringOptions>? configure = null, RecordingSink? sink = null)
     {
-        var options = new MonitoringOptions { DatabasePath = null };
+        // Each scope has its own spool file, so no test replays another's spilled records.
+        string ownSpool = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "instrumentor-test-" + Guid.NewGuid().ToString("N") + ".spool");
+        var options = new MonitoringOptions { DatabasePath = null, SpoolPath = ownSpool };
         configure?.Invoke(options);
-        var sink = new RecordingSink();
-        return new TracingScope(sink, RecordQueue.StartWith(options, sink));
+        sink ??= new RecordingSink();
+        return new TracingScope(sink, RecordQueue.StartWith(options, sink)) { SpoolPath = options.EffectiveSpoolPath, _ownsSpool = options.SpoolPath == ownSpool };
     }
+
+    public string SpoolPath { get; private init; } = "";
+
+    private bool _ownsSpool;
 
     /// <summary>Flushes, then returns every span committed so far.</summary>
     public IReadOnlyList<RecordedSpan> Flush()
@@ -37,5 +43,12 @@ internal sealed class TracingScope : IDisposable
         return Sink.Spans;
     }
 
-    public void Dispose() => Monitoring.Shutdown(TimeSpan.FromSeconds(5));
+    public void Dispose()
+    {
+        Monitoring.Shutdown(TimeSpan.FromSeconds(5));
+        if (_ownsSpool)
+        {
+            System.IO.File.Delete(SpoolPath);
+        }
+    }
 }

@@ -8,12 +8,14 @@ namespace Instrumentor;
 
 /// <summary>
 /// The one background writer: a dedicated thread (so a starved thread pool cannot stall tracing) that wakes on
-/// data or every flush interval, fills a batch with all waiting errors first and then normal records, and
-/// commits it in one transaction. A failing sink is retried with backoff; the batch stays owned by the writer
-/// until the sink commits it. The batch grows from the minimum to the maximum size under pressure.
+/// data or every flush interval. Each round fills a batch with all waiting errors first, then normal records,
+/// then overflowed ones, then records replayed from the spool, and commits it in one transaction. A failing
+/// sink is retried with backoff; the batch stays owned by the writer until the sink commits it. The batch grows
+/// from the minimum to the maximum size under pressure. Between batches it purges expired spans.
 /// </summary>
 internal sealed class BatchWriter
 {
+    private const int PurgeBatchSize = 1000;
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly DualQueue _queue;
@@ -21,26 +23,33 @@ internal sealed class BatchWriter
     private readonly PipelineCounters _counters;
     private readonly WriterSignal _signal;
     private readonly MonitoringOptions _options;
+    private readonly SpoolReplay? _replay;
     private readonly SpanRecord[] _batch;
     private readonly List<FlushBarrier> _barriers = new();
     private readonly Thread _thread;
     private int _batchSize;
     private bool _sinkFailing;
     private bool _depthWarned;
+    private long _nextPurgeTimestamp;
     private long _stopDeadlineTimestamp = long.MaxValue;
     private volatile bool _stopRequested;
 
-    internal BatchWriter(DualQueue queue, ISpanSink? sink, PipelineCounters counters, WriterSignal signal, MonitoringOptions options)
+    internal BatchWriter(DualQueue queue, ISpanSink? sink, PipelineCounters counters, WriterSignal signal, MonitoringOptions options, SpoolReplay? replay)
     {
         _queue = queue;
         _sink = sink;
         _counters = counters;
         _signal = signal;
         _options = options;
+        _replay = replay;
         _batch = new SpanRecord[options.MaxBatchSize];
         _batchSize = options.MinBatchSize;
+        _nextPurgeTimestamp = Stopwatch.GetTimestamp();
         _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor writer" };
     }
+
+    /// <summary>Where live records go when the writer must give up at shutdown (the spool), if anywhere.</summary>
+    internal Func<SpanRecord, bool>? SpillAtShutdown { get; set; }
 
     internal void Start() => _thread.Start();
 
@@ -79,10 +88,13 @@ internal sealed class BatchWriter
     /// <summary>One round of the writer loop; <see langword="false"/> when the writer should end.</summary>
     private bool RunOnce()
     {
-        int count = FillBatch(out bool moreWaiting);
+        int live = TakeLive();
+        int replayed = _replay is null ? 0 : _replay.Take(_batch, live, _batchSize, _sink);
+        int count = live + replayed;
+        bool moreWaiting = count == _batchSize && HasWork();
         if (count > 0)
         {
-            Commit(count);
+            Commit(live, replayed);
         }
 
         foreach (FlushBarrier barrier in _barriers)
@@ -92,7 +104,9 @@ internal sealed class BatchWriter
 
         bool didWork = count > 0 || _barriers.Count > 0;
         _barriers.Clear();
+        _replay?.PassBarriers();
         WarnOnDepth();
+        MaybePurge();
         if (didWork)
         {
             AdaptBatchSize(count, moreWaiting);
@@ -108,15 +122,31 @@ internal sealed class BatchWriter
         return true;
     }
 
-    private bool HasWork() => _queue.Errors.Count > 0 || _queue.Normal.Count > 0;
+    private bool HasWork() =>
+        _queue.Errors.Count > 0 || _queue.Normal.Count > 0 || _queue.Overflow.Count > 0 || (_replay?.HasPending ?? false);
 
-    /// <summary>Takes errors first, then normal records; barriers are set aside to be passed after the commit.</summary>
-    private int FillBatch(out bool moreWaiting)
+    /// <summary>Takes errors first, then normal, then overflowed records; barriers are passed after the commit.</summary>
+    private int TakeLive()
     {
         int count = Take(_queue.Errors, 0);
         count = Take(_queue.Normal, count);
+        int fromChannels = count;
+        while (count < _batchSize && _queue.Overflow.TryDequeue(out SpanRecord record))
+        {
+            if (record.IsBarrier && _replay is not null)
+            {
+                // Records ahead of this barrier may already be in the spool: it passes once the replay got past them.
+                _queue.BarrierDequeued();
+                _replay.RegisterBarrier(record.Barrier!);
+            }
+            else if (!SetAsideBarrier(record))
+            {
+                _batch[count++] = record;
+            }
+        }
+
+        Interlocked.Add(ref _counters.Recovered, count - fromChannels);
         Interlocked.Add(ref _counters.Dequeued, count);
-        moreWaiting = count == _batchSize && HasWork();
         return count;
     }
 
@@ -124,25 +154,34 @@ internal sealed class BatchWriter
     {
         while (count < _batchSize && reader.TryRead(out SpanRecord record))
         {
-            if (record.IsBarrier)
+            if (!SetAsideBarrier(record))
             {
-                _queue.BarrierDequeued();
-                _barriers.Add(record.Barrier!);
-                continue;
+                _batch[count++] = record;
             }
-
-            _batch[count++] = record;
         }
 
         return count;
     }
 
-    private void Commit(int count)
+    private bool SetAsideBarrier(in SpanRecord record)
     {
+        if (!record.IsBarrier)
+        {
+            return false;
+        }
+
+        _queue.BarrierDequeued();
+        _barriers.Add(record.Barrier!);
+        return true;
+    }
+
+    private void Commit(int live, int replayed)
+    {
+        int count = live + replayed;
         if (_sink is null)
         {
             // No store configured: the records have nowhere to go, and are counted as such.
-            Interlocked.Add(ref _counters.DroppedByWriter, count);
+            Interlocked.Add(ref _counters.DroppedByWriter, live);
             Array.Clear(_batch, 0, count);
             return;
         }
@@ -152,9 +191,12 @@ internal sealed class BatchWriter
         {
             try
             {
-                _sink.Write(new ReadOnlySpan<SpanRecord>(_batch, 0, count));
-                Interlocked.Add(ref _counters.Written, count);
-                Volatile.Write(ref _counters.LastWriteLagMicroseconds, LagMicroseconds(count));
+                long started = Stopwatch.GetTimestamp();
+                _sink.Write(new ReadOnlySpan<SpanRecord>(_batch, 0, count), _replay?.PendingCheckpoint);
+                InstrumentorMetrics.RecordWriteLatency(Stopwatch.GetElapsedTime(started));
+                int ownReplayed = _replay?.Committed() ?? 0;
+                Interlocked.Add(ref _counters.Written, live + ownReplayed);
+                Volatile.Write(ref _counters.LastWriteLagMicroseconds, LagMicroseconds(live));
                 if (_sinkFailing)
                 {
                     _sinkFailing = false;
@@ -169,8 +211,7 @@ internal sealed class BatchWriter
                 ReportFailure(ex);
                 if (PastStopDeadline)
                 {
-                    Interlocked.Add(ref _counters.DroppedByWriter, count);
-                    SelfDiagnostics.Error($"{count} trace records could not be written to '{_sink.Name}' before shutdown and are lost.");
+                    GiveUp(live);
                     break;
                 }
 
@@ -183,6 +224,35 @@ internal sealed class BatchWriter
         Array.Clear(_batch, 0, count);
     }
 
+    /// <summary>At the shutdown deadline: live records go to the spool (replayed next start) or are counted as lost.</summary>
+    private void GiveUp(int live)
+    {
+        _replay?.Abandoned();
+        int spilled = 0;
+        for (int i = 0; i < live; i++)
+        {
+            try
+            {
+                if (SpillAtShutdown?.Invoke(_batch[i]) == true)
+                {
+                    spilled++;
+                }
+            }
+            catch (Exception)
+            {
+                // Counted as lost below.
+            }
+        }
+
+        // Spilled records left the writer's hands: they are counted by the spool, not as dequeued.
+        Interlocked.Add(ref _counters.Dequeued, -spilled);
+        int lost = live - spilled;
+        Interlocked.Add(ref _counters.DroppedByWriter, lost);
+        SelfDiagnostics.Error(spilled > 0
+            ? $"{spilled} trace records could not be written to '{_sink!.Name}' before shutdown; they were saved to the spool and will be written at the next start" + (lost > 0 ? $", {lost} are lost." : ".")
+            : $"{lost} trace records could not be written to '{_sink!.Name}' before shutdown and are lost.");
+    }
+
     private void ReportFailure(Exception ex)
     {
         if (_sinkFailing)
@@ -193,15 +263,44 @@ internal sealed class BatchWriter
         _sinkFailing = true;
         SelfDiagnostics.Error(
             $"cannot write traces to '{_sink!.Name}': {ex.Message} The program keeps running; records stay queued " +
-            $"and the write is retried. Error records are all kept; others are dropped (and counted) once " +
-            $"{_options.QueueCapacity} are waiting. Set {MonitoringOptions.DatabasePathVariable} or " +
+            $"and the write is retried. Error records are all kept in memory; other records overflow to the spool " +
+            $"(policy {_options.OverflowPolicy}). Set {MonitoringOptions.DatabasePathVariable} or " +
             "MonitoringOptions.DatabasePath to a writable file.");
     }
 
-    private long LagMicroseconds(int count)
+    private void MaybePurge()
     {
+        if (_sink is null || _options.Retention <= TimeSpan.Zero || Stopwatch.GetTimestamp() < _nextPurgeTimestamp || _stopRequested)
+        {
+            return;
+        }
+
+        int deleted = 0;
+        try
+        {
+            long cutoff = TimestampClock.UnixMicrosecondsNow() - (long)(_options.Retention.TotalMilliseconds * 1000);
+            deleted = _sink.Purge(cutoff, PurgeBatchSize);
+        }
+        catch (Exception ex)
+        {
+            InstrumentorEventSource.Log.Warning("retention purge failed: " + ex.Message);
+        }
+
+        // A full batch means more is expired: purge again after the next round of writes, else wait an interval.
+        _nextPurgeTimestamp = deleted == PurgeBatchSize
+            ? Stopwatch.GetTimestamp()
+            : Stopwatch.GetTimestamp() + (long)(_options.PurgeInterval.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    private long LagMicroseconds(int live)
+    {
+        if (live == 0)
+        {
+            return 0;
+        }
+
         long oldest = long.MaxValue;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < live; i++)
         {
             ref SpanRecord record = ref _batch[i];
             long finished = record.EndTimestamp != 0 ? record.EndTimestamp : record.StartTimestamp;

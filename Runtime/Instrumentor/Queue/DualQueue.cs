@@ -16,11 +16,14 @@ internal sealed class DualQueue
     private readonly Channel<SpanRecord> _normal;
     private readonly PipelineCounters _counters;
     private readonly WriterSignal _signal;
+    private readonly OverflowPolicy _policy;
     private long _barriersQueued;
 
-    internal DualQueue(int capacity, PipelineCounters counters, WriterSignal signal)
+    internal DualQueue(MonitoringOptions options, PipelineCounters counters, WriterSignal signal)
     {
-        _normal = Channel.CreateBounded<SpanRecord>(new BoundedChannelOptions(capacity)
+        _policy = options.OverflowPolicy;
+        Overflow = new OverflowQueue(options.OverflowCapacity);
+        _normal = Channel.CreateBounded<SpanRecord>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -35,8 +38,17 @@ internal sealed class DualQueue
 
     internal ChannelReader<SpanRecord> Normal => _normal.Reader;
 
-    /// <summary>Records waiting in both queues, flush barriers excluded.</summary>
-    internal long Depth => _errors.Reader.Count + _normal.Reader.Count - Volatile.Read(ref _barriersQueued);
+    /// <summary>Normal records that did not fit in the channel (policy Spill).</summary>
+    internal OverflowQueue Overflow { get; }
+
+    /// <summary>Moves overflow beyond capacity to disk; set by the pipeline when a spool is available.</summary>
+    internal Spooler? Spooler { get; set; }
+
+    /// <summary>Whether a flush barrier must also travel through the overflow queue.</summary>
+    internal bool UsesOverflow => _policy == OverflowPolicy.Spill;
+
+    /// <summary>Records waiting in memory (channels and overflow), flush barriers excluded.</summary>
+    internal long Depth => _errors.Reader.Count + _normal.Reader.Count + Overflow.Count - Volatile.Read(ref _barriersQueued);
 
     /// <summary>Adds a record; never blocks, never throws.</summary>
     internal void Enqueue(ref SpanRecord record)
@@ -51,10 +63,38 @@ internal sealed class DualQueue
         }
         else if (!_normal.Writer.TryWrite(record))
         {
-            Interlocked.Increment(ref _counters.DroppedAtEnqueue);
+            EnqueueWhenFull(ref record);
         }
 
         _signal.WakeIfSleeping();
+    }
+
+    private void EnqueueWhenFull(ref SpanRecord record)
+    {
+        switch (_policy)
+        {
+            // Without a spool file (it could not be opened) the overflow queue is capped at its capacity.
+            case OverflowPolicy.Spill when (Spooler is not null || Overflow.Count < Overflow.Capacity) && Overflow.TryEnqueue(record):
+                Interlocked.Increment(ref _counters.Overflowed);
+                if (Overflow.IsOverCapacity)
+                {
+                    Spooler?.Wake();
+                }
+
+                return;
+            case OverflowPolicy.Block:
+                try
+                {
+                    _normal.Writer.WriteAsync(record).AsTask().GetAwaiter().GetResult();
+                    return;
+                }
+                catch (ChannelClosedException)
+                {
+                    break;
+                }
+        }
+
+        Interlocked.Increment(ref _counters.DroppedAtEnqueue);
     }
 
     /// <summary>Sends <paramref name="barrier"/> down both queues (waiting for room in the normal one).</summary>
@@ -66,6 +106,16 @@ internal sealed class DualQueue
         {
             Interlocked.Add(ref _barriersQueued, -2);
             return false;
+        }
+
+        if (UsesOverflow)
+        {
+            Interlocked.Increment(ref _barriersQueued);
+            if (!Overflow.TryEnqueue(marker))
+            {
+                Interlocked.Decrement(ref _barriersQueued);
+                barrier.PathPassed(); // closed and empty of new records: nothing to wait for on this path
+            }
         }
 
         _signal.WakeIfSleeping();
@@ -91,5 +141,6 @@ internal sealed class DualQueue
     {
         _errors.Writer.TryComplete();
         _normal.Writer.TryComplete();
+        Overflow.Close();
     }
 }

@@ -9,7 +9,7 @@ namespace Instrumentor;
 /// </summary>
 internal struct SpanRecord
 {
-    /// <summary>The monitored method; <see langword="null"/> only for a flush barrier.</summary>
+    /// <summary>The monitored method; <see langword="null"/> for a flush barrier or a replayed record.</summary>
     internal MonitorSite? Site;
     internal ulong TraceHigh;
     internal ulong TraceLow;
@@ -31,6 +31,8 @@ internal struct SpanRecord
     internal CapturedValue Result;
     /// <summary>Set only on a flush barrier: completed once everything queued before it is durable.</summary>
     internal FlushBarrier? Barrier;
+    /// <summary>Set only on a record replayed from the spool: the stored form replaces every field above.</summary>
+    internal SpooledSpan? Spooled;
 
     internal readonly bool IsBarrier => Barrier is not null;
 

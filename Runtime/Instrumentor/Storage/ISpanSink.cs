@@ -11,6 +11,16 @@ internal interface ISpanSink : IDisposable
     /// <summary>A short name for messages, such as the database path.</summary>
     string Name { get; }
 
-    /// <summary>Commits <paramref name="batch"/> in one transaction.</summary>
-    void Write(ReadOnlySpan<SpanRecord> batch);
+    /// <summary>
+    /// Commits <paramref name="batch"/> in one transaction, together with <paramref name="checkpoint"/> (how far
+    /// the spool has been replayed) when the batch holds replayed records.
+    /// </summary>
+    void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint);
+
+    /// <summary>The replay checkpoint stored for the spool generation <paramref name="fileId"/>, if any.</summary>
+    long? ReadCheckpoint(string fileId);
+
+    /// <summary>Deletes at most <paramref name="limit"/> spans that started before <paramref name="cutoffUnixMicroseconds"/>.</summary>
+    /// <returns>How many were deleted.</returns>
+    int Purge(long cutoffUnixMicroseconds, int limit);
 }

@@ -16,9 +16,9 @@ namespace Instrumentor;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    internal const int CurrentVersion = 1;
+    internal const int CurrentVersion = 2;
 
-    private const string Version1 = """
+    internal const string Version1 = """
         CREATE TABLE IF NOT EXISTS site (
             id            INTEGER PRIMARY KEY,
             process       TEXT NOT NULL,
@@ -75,6 +75,14 @@ internal static class SqliteSchema
         WHERE v.data IS NOT NULL;
         """;
 
+    // v2: how far each spool generation was replayed, committed with the replayed rows (exactly-once replay).
+    private const string Version2 = """
+        CREATE TABLE IF NOT EXISTS spool_cursor (
+            file_id TEXT PRIMARY KEY,
+            offset  INTEGER NOT NULL
+        );
+        """;
+
     /// <summary>Brings the database to <see cref="CurrentVersion"/>; refuses a newer one.</summary>
     /// <exception cref="InvalidOperationException">The file was written by a newer Instrumentor.</exception>
     internal static void Migrate(SqliteConnection connection)
@@ -96,6 +104,11 @@ internal static class SqliteSchema
         if (version < 1)
         {
             Execute(connection, transaction, Version1);
+        }
+
+        if (version < 2)
+        {
+            Execute(connection, transaction, Version2);
         }
 
         Execute(connection, transaction, $"PRAGMA user_version = {CurrentVersion};");

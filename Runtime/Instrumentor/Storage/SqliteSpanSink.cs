@@ -23,8 +23,11 @@ internal sealed class SqliteSpanSink : ISpanSink
     private readonly string _path;
     private readonly string? _service;
     private readonly SpanDataJson _json = new();
+    // Two caches of one table: by descriptor identity (live records, no hashing of names) and by name (replayed).
     private readonly Dictionary<Runtime.MonitorSite, long> _siteIds = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string Process, string? Group), long> _siteIdsByName = new();
     private readonly List<Runtime.MonitorSite> _sitesAddedInBatch = new();
+    private readonly List<(string, string?)> _namesAddedInBatch = new();
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insertSpan;
 
@@ -38,16 +41,34 @@ internal sealed class SqliteSpanSink : ISpanSink
     public string Name => _path;
 
     /// <inheritdoc />
-    public void Write(ReadOnlySpan<SpanRecord> batch)
+    public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
         SqliteConnection connection = EnsureOpen();
         _sitesAddedInBatch.Clear();
+        _namesAddedInBatch.Clear();
         try
         {
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
             foreach (ref readonly SpanRecord record in batch)
             {
-                InsertSpan(record, SiteId(connection, transaction, record.Site!));
+                if (record.Spooled is { } spooled)
+                {
+                    InsertSpooled(spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup));
+                }
+                else
+                {
+                    InsertSpan(record, SiteId(connection, transaction, record.Site!));
+                }
+            }
+
+            if (checkpoint is { } cursor)
+            {
+                using SqliteCommand command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO spool_cursor (file_id, offset) VALUES ($id, $offset) ON CONFLICT (file_id) DO UPDATE SET offset = excluded.offset;";
+                command.Parameters.AddWithValue("$id", cursor.FileId);
+                command.Parameters.AddWithValue("$offset", cursor.Offset);
+                command.ExecuteNonQuery();
             }
 
             transaction.Commit();
@@ -61,9 +82,36 @@ internal sealed class SqliteSpanSink : ISpanSink
                 _siteIds.Remove(site);
             }
 
+            foreach ((string, string?) name in _namesAddedInBatch)
+            {
+                _siteIdsByName.Remove(name);
+            }
+
             Close();
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    public long? ReadCheckpoint(string fileId)
+    {
+        SqliteConnection connection = EnsureOpen();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT offset FROM spool_cursor WHERE file_id = $id;";
+        command.Parameters.AddWithValue("$id", fileId);
+        return command.ExecuteScalar() is long offset ? offset : null;
+    }
+
+    /// <inheritdoc />
+    public int Purge(long cutoffUnixMicroseconds, int limit)
+    {
+        SqliteConnection connection = EnsureOpen();
+        using SqliteCommand command = connection.CreateCommand();
+        // Rowids follow insertion order and the ts index finds the oldest quickly: a small, bounded delete.
+        command.CommandText = "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff ORDER BY ts LIMIT $limit);";
+        command.Parameters.AddWithValue("$cutoff", cutoffUnixMicroseconds);
+        command.Parameters.AddWithValue("$limit", limit);
+        return command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />
@@ -118,13 +166,26 @@ internal sealed class SqliteSpanSink : ISpanSink
             return id;
         }
 
+        id = SiteId(connection, transaction, site.Process, site.ProcessGroup);
+        _siteIds[site] = id;
+        _sitesAddedInBatch.Add(site);
+        return id;
+    }
+
+    private long SiteId(SqliteConnection connection, SqliteTransaction transaction, string process, string? group)
+    {
+        if (_siteIdsByName.TryGetValue((process, group), out long id))
+        {
+            return id;
+        }
+
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             SELECT id FROM site WHERE process = $p AND process_group IS $g AND service IS $s;
             """;
-        command.Parameters.AddWithValue("$p", site.Process);
-        command.Parameters.AddWithValue("$g", (object?)site.ProcessGroup ?? DBNull.Value);
+        command.Parameters.AddWithValue("$p", process);
+        command.Parameters.AddWithValue("$g", (object?)group ?? DBNull.Value);
         command.Parameters.AddWithValue("$s", (object?)_service ?? DBNull.Value);
         if (command.ExecuteScalar() is long existing)
         {
@@ -136,27 +197,36 @@ internal sealed class SqliteSpanSink : ISpanSink
             id = (long)command.ExecuteScalar()!;
         }
 
-        _siteIds[site] = id;
-        _sitesAddedInBatch.Add(site);
+        _siteIdsByName[(process, group)] = id;
+        _namesAddedInBatch.Add((process, group));
         return id;
     }
 
     private void InsertSpan(in SpanRecord record, long siteId)
     {
+        long duration = record.EndTimestamp != 0 ? Math.Max(1, TimestampClock.ToNanoseconds(record.StartTimestamp, record.EndTimestamp)) : -1;
+        InsertRow(TimestampClock.ToUnixMicroseconds(record.StartTimestamp), siteId, record.TraceHigh, record.TraceLow, record.SpanId,
+            record.ParentSpanId, record.Status, duration, record.ThreadId, _json.Write(record), record.Exception?.ToString());
+    }
+
+    private void InsertSpooled(SpooledSpan span, long siteId) =>
+        InsertRow(span.StartUnixMicroseconds, siteId, span.TraceHigh, span.TraceLow, span.SpanId, span.ParentSpanId, span.Status,
+            span.DurationNanoseconds, span.ThreadId, span.DataUtf8, span.Exception);
+
+    private void InsertRow(long startUnixMicroseconds, long siteId, ulong traceHigh, ulong traceLow, ulong spanId, ulong parentSpanId,
+        SpanStatus status, long durationNanoseconds, int threadId, ReadOnlySpan<byte> data, string? exception)
+    {
         sqlite3_stmt statement = _insertSpan!;
         sqlite3 db = _connection!.Handle!;
-        raw.sqlite3_bind_int64(statement, 1, TimestampClock.ToUnixMicroseconds(record.StartTimestamp));
+        raw.sqlite3_bind_int64(statement, 1, startUnixMicroseconds);
         raw.sqlite3_bind_int64(statement, 2, siteId);
-        raw.sqlite3_bind_int64(statement, 3, unchecked((long)record.TraceHigh));
-        raw.sqlite3_bind_int64(statement, 4, unchecked((long)record.TraceLow));
-        raw.sqlite3_bind_int64(statement, 5, unchecked((long)record.SpanId));
-        BindOptional(statement, 6, record.ParentSpanId != 0, unchecked((long)record.ParentSpanId));
-        raw.sqlite3_bind_int(statement, 7, (int)record.Status);
-        BindOptional(statement, 8, record.EndTimestamp != 0,
-            Math.Max(1, TimestampClock.ToNanoseconds(record.StartTimestamp, record.EndTimestamp)));
-        raw.sqlite3_bind_int(statement, 9, record.ThreadId);
-
-        ReadOnlySpan<byte> data = _json.Write(record);
+        raw.sqlite3_bind_int64(statement, 3, unchecked((long)traceHigh));
+        raw.sqlite3_bind_int64(statement, 4, unchecked((long)traceLow));
+        raw.sqlite3_bind_int64(statement, 5, unchecked((long)spanId));
+        BindOptional(statement, 6, parentSpanId != 0, unchecked((long)parentSpanId));
+        raw.sqlite3_bind_int(statement, 7, (int)status);
+        BindOptional(statement, 8, durationNanoseconds >= 0, durationNanoseconds);
+        raw.sqlite3_bind_int(statement, 9, threadId);
         if (data.IsEmpty)
         {
             raw.sqlite3_bind_null(statement, 10);
@@ -166,14 +236,13 @@ internal sealed class SqliteSpanSink : ISpanSink
             raw.sqlite3_bind_text(statement, 10, data);
         }
 
-        if (record.Exception is null)
+        if (exception is null)
         {
             raw.sqlite3_bind_null(statement, 11);
         }
         else
         {
-            string text = record.Exception.ToString();
-            raw.sqlite3_bind_text16(statement, 11, text.AsSpan(0, Math.Min(text.Length, MaxExceptionLength)));
+            raw.sqlite3_bind_text16(statement, 11, exception.AsSpan(0, Math.Min(exception.Length, MaxExceptionLength)));
         }
 
         int rc = raw.sqlite3_step(statement);

@@ -98,9 +98,13 @@ public class BatchWriterTests
     }
 
     [Test]
-    public void A_full_normal_queue_drops_and_counts_but_keeps_every_error()
+    public void With_DropNewest_a_full_normal_queue_drops_and_counts_but_keeps_every_error()
     {
-        using TracingScope tracing = TracingScope.Start(o => o.QueueCapacity = 100);
+        using TracingScope tracing = TracingScope.Start(o =>
+        {
+            o.QueueCapacity = 100;
+            o.OverflowPolicy = OverflowPolicy.DropNewest;
+        });
         tracing.Sink.Gate.Reset();
         for (int i = 0; i < 1000; i++)
         {

@@ -114,7 +114,7 @@ public class SqliteSpanSinkTests
         }
 
         using var sink = new SqliteSpanSink(_path, "svc");
-        var error = Should.Throw<InvalidOperationException>(() => sink.Write(ReadOnlySpan<SpanRecord>.Empty));
+        var error = Should.Throw<InvalidOperationException>(() => sink.Write(ReadOnlySpan<SpanRecord>.Empty, null));
         error.Message.ShouldContain("schema version 99");
     }
 

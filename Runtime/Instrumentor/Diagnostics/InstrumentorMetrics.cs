@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+
+namespace Instrumentor;
+
+/// <summary>
+/// The pipeline's counters on Meter "Instrumentor" (visible to OpenTelemetry, dotnet-counters): the same exact
+/// numbers as <see cref="Monitoring.Stats"/>, plus a histogram of batch write latency.
+/// </summary>
+internal static class InstrumentorMetrics
+{
+    internal const string MeterName = "Instrumentor";
+
+    private static readonly Meter s_meter = new(MeterName, "1.0.0");
+    private static readonly Histogram<double> s_writeLatency =
+        s_meter.CreateHistogram<double>("instrumentor.write.latency", "ms", "Time to commit one batch to the store.");
+
+    static InstrumentorMetrics()
+    {
+        Counter("instrumentor.spans.enqueued", s => s.Enqueued, "Spans produced by monitored calls.");
+        Counter("instrumentor.spans.written", s => s.Written, "Spans committed to the store.");
+        Counter("instrumentor.spans.errors", s => s.Errors, "Error spans produced.");
+        Counter("instrumentor.spans.overflowed", s => s.Overflowed, "Spans that did not fit in the bounded queue.");
+        Counter("instrumentor.spans.recovered", s => s.Recovered, "Overflowed spans written from memory.");
+        Counter("instrumentor.spans.spilled", s => s.Spilled, "Overflowed spans written to the spool file.");
+        Counter("instrumentor.spans.replayed", s => s.Replayed, "Spans committed from the spool file.");
+        Counter("instrumentor.spans.dropped", s => s.Dropped, "Spans lost, each counted.");
+        s_meter.CreateObservableGauge("instrumentor.queue.depth", () => Current().QueueDepth, "{span}", "Spans waiting to be written.");
+        s_meter.CreateObservableGauge("instrumentor.write.lag", () => Current().WriteLagSeconds, "s", "Age of the oldest span of the last batch at commit.");
+    }
+
+    /// <summary>Makes sure the instruments exist (the static constructor runs once).</summary>
+    internal static void EnsureCreated()
+    {
+    }
+
+    internal static void RecordWriteLatency(TimeSpan elapsed) => s_writeLatency.Record(elapsed.TotalMilliseconds);
+
+    private static void Counter(string name, Func<MonitoringStats, long> read, string description) =>
+        s_meter.CreateObservableCounter(name, () => read(Current()), "{span}", description);
+
+    private static MonitoringStats Current() => RecordQueue.Current?.Stats ?? default;
+}
