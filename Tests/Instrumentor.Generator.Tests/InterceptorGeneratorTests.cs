@@ -154,13 +154,12 @@ public class InterceptorGeneratorTests
             {
                 [Monitor] ~Odd() { }
                 [Monitor] public static Odd operator +(Odd a, Odd b) => a;
-                [Monitor] public T Echo<T>(T value) => value;
                 public int Value { [Monitor] get => 1; }
                 public int Use()
                 {
                     var o = new Odd() + new Odd();
                     [Monitor] int Local() => 2;
-                    return o.Echo(1) + o.Value + Local();
+                    return o.Value + Local();
                 }
             }
             """;

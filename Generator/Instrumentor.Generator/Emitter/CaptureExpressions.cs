@@ -8,7 +8,7 @@ internal static class CaptureExpressions
     private const string Captured = "global::Instrumentor.Runtime.CapturedValue";
 
     /// <summary>Whether evaluating the capture calls into user code (which may throw).</summary>
-    public static bool RunsUserCode(CaptureSpec capture) => capture.Kind == CaptureKind.Count;
+    public static bool RunsUserCode(CaptureSpec capture) => capture.Kind is CaptureKind.Count or CaptureKind.Keys;
 
     public static string For(CaptureSpec capture, string value) => capture.Kind switch
     {
@@ -21,6 +21,8 @@ internal static class CaptureExpressions
         CaptureKind.Count => $"{Captured}.FromCount({CSharpLiteral.String(capture.Text)}, {NullSafe(value, "Count")})",
         CaptureKind.Length when capture.Factory == "span" => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {value}.Length)",
         CaptureKind.Length => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {NullSafe(value, "Length")})",
+        CaptureKind.Keys => $"{value} is var {Copy(value)} && {Copy(value)} is not null ? {Captured}.FromKeys({Copy(value)}.Keys, {Copy(value)}.Count) : {Captured}.Null",
+        CaptureKind.Formatter => $"{Captured}.FromFormatter({value}, global::Instrumentor.Runtime.FormatterCache<{capture.Factory}>.Instance)",
         _ => Captured + ".Null",
     };
 
@@ -31,7 +33,9 @@ internal static class CaptureExpressions
     /// </summary>
     private static string NullSafe(string value, string member)
     {
-        string copy = "__n_" + value.TrimStart('@');
+        string copy = Copy(value);
         return $"{value} is var {copy} && {copy} is not null ? {copy}.{member} : null";
     }
+
+    private static string Copy(string value) => "__n_" + value.TrimStart('@');
 }

@@ -76,11 +76,11 @@ internal static class InterceptorEmitter
         bool isAsync = target.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
         bool capturesResult = target.ResultCapture.Kind != CaptureKind.Skip
             && target.Shape is ReturnShape.Value or ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT;
-        string resultField = "s_result" + index;
-        if (isAsync && capturesResult)
+        bool byRef = target.ReturnPrefix.Length > 0;
+        string accessor = "__Call" + index;
+        if (target.Accessor != AccessorKind.None)
         {
-            writer.Line($"private static readonly global::System.Func<{target.ResultType}, {Runtime}.CapturedValue> {resultField} =");
-            writer.Line($"    static __value => {CaptureExpressions.For(target.ResultCapture, "__value")};");
+            WriteAccessor(writer, target, accessor);
         }
 
         writer.Line();
@@ -89,7 +89,8 @@ internal static class InterceptorEmitter
             writer.Line($"[global::System.Runtime.CompilerServices.InterceptsLocation({location.Version}, {CSharpLiteral.String(location.Data)})] // {location.Display}");
         }
 
-        using (writer.Scope($"public static {target.ReturnType} {target.Name.TrimStart('@')}{index}({Signature(target)})"))
+        string returnType = target.ReturnPrefix + target.ReturnType;
+        using (writer.Scope($"public static {returnType} {target.Name.TrimStart('@')}{index}{target.Generics.TypeParameters}({Signature(target)}){target.Generics.Constraints}"))
         {
             string spanType = isAsync ? "AsyncSpan" : "SyncSpan";
             writer.Line($"var __span = {Runtime}.{spanType}.Start({site});");
@@ -107,12 +108,16 @@ internal static class InterceptorEmitter
             string? resultVariable = isAsync ? "__task" : target.Shape == ReturnShape.Value ? "__result" : null;
             if (resultVariable is not null)
             {
-                writer.Line($"{target.ReturnType} {resultVariable};");
+                // A ref result is a ref local, bound inside the try (ref reassignment) and returned by reference.
+                writer.Line(byRef
+                    ? $"{returnType} {resultVariable} = ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{target.ReturnType}>();"
+                    : $"{target.ReturnType} {resultVariable};");
             }
 
             using (writer.Scope("try"))
             {
-                writer.Line((resultVariable is null ? "" : resultVariable + " = ") + Call(target) + ";");
+                string assign = resultVariable is null ? "" : resultVariable + (byRef ? " = ref " : " = ");
+                writer.Line(assign + Call(target, accessor) + ";");
             }
 
             using (writer.Scope($"catch (global::System.Exception __exception) when (__span.Fail(__exception))"))
@@ -128,7 +133,7 @@ internal static class InterceptorEmitter
             if (isAsync)
             {
                 string capture = target.Shape is ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT
-                    ? ", " + (capturesResult ? resultField : "null")
+                    ? ", " + (capturesResult ? $"static __value => {CaptureExpressions.For(target.ResultCapture, "__value")}" : "null")
                     : "";
                 writer.Line($"return __span.Track(__task{capture});");
                 return;
@@ -145,9 +150,24 @@ internal static class InterceptorEmitter
             writer.Line("__span.Complete();");
             if (resultVariable is not null)
             {
-                writer.Line($"return {resultVariable};");
+                writer.Line(byRef ? $"return ref {resultVariable};" : $"return {resultVariable};");
             }
         }
+    }
+
+    /// <summary>
+    /// An <c>[UnsafeAccessor]</c> extern for a target the wrapper cannot see (private or protected): a direct call
+    /// the runtime binds by name, with no reflection (works under NativeAOT).
+    /// </summary>
+    private static void WriteAccessor(SourceWriter writer, TargetMethodSpec target, string name)
+    {
+        string kind = target.Accessor == AccessorKind.StaticMethod ? "StaticMethod" : "Method";
+        // UnsafeAccessor takes a struct receiver by plain ref, even for a readonly member.
+        string receiverPrefix = target.ReceiverPrefix.Length > 0 ? "ref " : "";
+        var parameters = new List<string> { receiverPrefix + target.ContainingType + " __receiver" };
+        parameters.AddRange(target.Parameters.Select(p => p.RefPrefix + p.Type + " " + p.Name));
+        writer.Line($"[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.{kind}, Name = {CSharpLiteral.String(target.Name.TrimStart('@'))})]");
+        writer.Line($"private static extern {target.ReturnPrefix}{target.ReturnType} {name}({string.Join(", ", parameters)});");
     }
 
     /// <summary>
@@ -180,16 +200,32 @@ internal static class InterceptorEmitter
             (p.IsThis ? "this " : "") + p.RefPrefix + p.Type + " " + p.Name);
         if (target.Kind == TargetKind.Instance)
         {
-            parameters = new[] { "this " + target.ContainingType + " __receiver" }.Concat(parameters);
+            parameters = new[] { "this " + target.ReceiverPrefix + target.ContainingType + " __receiver" }.Concat(parameters);
         }
 
         return string.Join(", ", parameters);
     }
 
-    private static string Call(TargetMethodSpec target)
+    private static string Call(TargetMethodSpec target, string accessor)
     {
         string arguments = string.Join(", ", target.Parameters.Select(p => p.ArgumentPrefix + p.Name));
+        switch (target.Accessor)
+        {
+            case AccessorKind.Method:
+                string byRef = target.ReceiverPrefix switch
+                {
+                    "in " => "ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in __receiver)",
+                    "ref " => "ref __receiver",
+                    _ => "__receiver",
+                };
+                return $"{accessor}({byRef}{Prefixed(arguments)})";
+            case AccessorKind.StaticMethod:
+                return $"{accessor}(default!{Prefixed(arguments)})";
+        }
+
         string receiver = target.Kind == TargetKind.Instance ? "__receiver" : target.ContainingType;
         return $"{receiver}.{target.Name}({arguments})";
     }
+
+    private static string Prefixed(string arguments) => arguments.Length == 0 ? "" : ", " + arguments;
 }

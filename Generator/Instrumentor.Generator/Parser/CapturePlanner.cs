@@ -1,3 +1,4 @@
+using System.Linq;
 using Instrumentor.Generator.Specs;
 using Microsoft.CodeAnalysis;
 
@@ -13,7 +14,7 @@ internal static class CapturePlanner
     private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
-    public static CaptureSpec ForParameter(IParameterSymbol parameter, MonitorSettings settings)
+    public static CaptureSpec ForParameter(IParameterSymbol parameter, MonitorSettings settings, FormatterIndex formatters)
     {
         if (!settings.CaptureArgs || parameter.RefKind == RefKind.Out
             || AttributeLookup.Has(parameter, KnownNames.NotCapturedAttributeName))
@@ -28,10 +29,10 @@ internal static class CapturePlanner
             return CaptureSpec.Masked;
         }
 
-        return ForType(parameter.Type);
+        return ForType(parameter.Type, formatters);
     }
 
-    public static CaptureSpec ForResult(IMethodSymbol method, ITypeSymbol? resultType, MonitorSettings settings)
+    public static CaptureSpec ForResult(IMethodSymbol method, ITypeSymbol? resultType, MonitorSettings settings, FormatterIndex formatters)
     {
         if (!settings.CaptureResult || resultType is null)
         {
@@ -43,14 +44,25 @@ internal static class CapturePlanner
             return CaptureSpec.Masked;
         }
 
-        return ForType(resultType);
+        return ForType(resultType, formatters);
     }
 
-    public static CaptureSpec ForType(ITypeSymbol type)
+    public static CaptureSpec ForType(ITypeSymbol type, FormatterIndex formatters)
     {
+        // A user formatter wins over every built-in capture.
+        if (formatters.Find(type) is { } formatter)
+        {
+            return new CaptureSpec(CaptureKind.Formatter, formatter, "", "");
+        }
+
+        if (type is ITypeParameterSymbol)
+        {
+            return CaptureSpec.ByFactory("FromGeneric");
+        }
+
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
-            CaptureSpec inner = ForType(nullable.TypeArguments[0]);
+            CaptureSpec inner = ForType(nullable.TypeArguments[0], formatters);
             return inner.Kind == CaptureKind.Factory ? CaptureSpec.ByFactoryUnlessNull(inner) : CaptureSpec.AsText(Display(type), nullable: true);
         }
 
@@ -69,6 +81,11 @@ internal static class CapturePlanner
             && named.ContainingNamespace?.ToDisplayString() == "System")
         {
             return new CaptureSpec(CaptureKind.Length, "span", Display(type), "");
+        }
+
+        if (type.IsReferenceType && DictionaryKeyType(type) is not null && HasCountProperty(type))
+        {
+            return new CaptureSpec(CaptureKind.Keys, "", Display(type), "");
         }
 
         if (type.IsReferenceType && HasCountProperty(type))
@@ -102,11 +119,10 @@ internal static class CapturePlanner
             case SpecialType.System_DateTime: return CaptureSpec.ByFactory("FromDateTime");
         }
 
-        if (type.TypeKind == TypeKind.Enum && type is INamedTypeSymbol { EnumUnderlyingType: { } underlying })
+        if (type.TypeKind == TypeKind.Enum)
         {
-            bool unsigned = underlying.SpecialType is SpecialType.System_Byte or SpecialType.System_UInt16
-                or SpecialType.System_UInt32 or SpecialType.System_UInt64;
-            return unsigned ? CaptureSpec.ByFactory("FromUInt64", "(ulong)") : CaptureSpec.ByFactory("FromInt64", "(long)");
+            // Bits now, name on the writer thread: no boxing, no reflection.
+            return CaptureSpec.ByFactory("FromEnum");
         }
 
         if (type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true })
@@ -116,6 +132,22 @@ internal static class CapturePlanner
                 case "DateTimeOffset": return CaptureSpec.ByFactory("FromDateTimeOffset");
                 case "TimeSpan": return CaptureSpec.ByFactory("FromTimeSpan");
                 case "Guid": return CaptureSpec.ByFactory("FromGuid");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The key type when <paramref name="type"/> is (or implements) a generic dictionary with a Keys property.</summary>
+    private static ITypeSymbol? DictionaryKeyType(ITypeSymbol type)
+    {
+        foreach (INamedTypeSymbol candidate in new[] { type as INamedTypeSymbol }.Concat(type.AllInterfaces).OfType<INamedTypeSymbol>())
+        {
+            if (candidate.IsGenericType && candidate.TypeArguments.Length == 2
+                && candidate.Name is "IDictionary" or "IReadOnlyDictionary" or "Dictionary" or "SortedDictionary" or "ConcurrentDictionary"
+                && type.GetMembers("Keys").Length + candidate.GetMembers("Keys").Length > 0)
+            {
+                return candidate.TypeArguments[0];
             }
         }
 

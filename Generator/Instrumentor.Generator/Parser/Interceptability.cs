@@ -1,44 +1,84 @@
+using Instrumentor.Generator.Specs;
 using Microsoft.CodeAnalysis;
 
 namespace Instrumentor.Generator.Parser;
 
 /// <summary>
-/// Which monitored methods the generator can wrap today. The analyzers report the others (INSTR001/INSTR002),
-/// so a call is never silently left untraced.
+/// Which monitored methods the generator can wrap, and how the wrapper reaches them. The analyzers report the
+/// others (INSTR001/INSTR002), so a call is never silently left untraced.
 /// </summary>
 internal static class Interceptability
 {
     /// <summary>Whether calls to <paramref name="method"/> (a definition, not a reduced form) can be intercepted.</summary>
-    public static bool CanWrap(IMethodSymbol method, Compilation compilation)
+    public static bool CanWrap(IMethodSymbol method, Compilation compilation) => TryGetAccessor(method, compilation, out _);
+
+    /// <summary>
+    /// Decides how the wrapper calls <paramref name="method"/>: directly when generated code can see it, through an
+    /// <c>[UnsafeAccessor]</c> when only the method itself is hidden (private, protected) and no generics are involved.
+    /// </summary>
+    public static bool TryGetAccessor(IMethodSymbol method, Compilation compilation, out AccessorKind accessor)
     {
-        if (method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || method.ReturnsByRef || method.ReturnsByRefReadonly)
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            if (type.IsGenericType)
-            {
-                return false;
-            }
-        }
-
-        // An instance method of a struct needs its receiver by reference; not wrapped yet.
-        if (!method.IsStatic && method.ContainingType!.IsValueType)
+        accessor = AccessorKind.None;
+        if (method.MethodKind != MethodKind.Ordinary || method.ContainingType is null)
         {
             return false;
         }
 
         foreach (IParameterSymbol parameter in method.Parameters)
         {
-            if (parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || parameter.IsParamsCollection)
+            if (parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || parameter.IsParamsCollection
+                || !IsVisible(parameter.Type, compilation))
             {
                 return false;
             }
         }
 
-        // The wrapper lives in a generated file of this assembly, outside any type: it must see the method.
-        return compilation.IsSymbolAccessibleWithin(method, compilation.Assembly);
+        if (!method.ReturnsVoid && (method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol || !IsVisible(method.ReturnType, compilation)))
+        {
+            return false;
+        }
+
+        // The wrapper lives in a generated file of this assembly, outside any type.
+        if (compilation.IsSymbolAccessibleWithin(method, compilation.Assembly))
+        {
+            return true;
+        }
+
+        bool generic = method.IsGenericMethod;
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            generic |= type.IsGenericType;
+        }
+
+        if (generic || method.IsExtensionMethod || !IsVisible(method.ContainingType, compilation)
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly))
+        {
+            return false;
+        }
+
+        accessor = method.IsStatic ? AccessorKind.StaticMethod : AccessorKind.Method;
+        return true;
+    }
+
+    private static bool IsVisible(ITypeSymbol type, Compilation compilation) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => IsVisible(array.ElementType, compilation),
+        INamedTypeSymbol named => compilation.IsSymbolAccessibleWithin(named.OriginalDefinition, compilation.Assembly)
+                                  && AllVisible(named, compilation),
+        _ => compilation.IsSymbolAccessibleWithin(type, compilation.Assembly),
+    };
+
+    private static bool AllVisible(INamedTypeSymbol named, Compilation compilation)
+    {
+        foreach (ITypeSymbol argument in named.TypeArguments)
+        {
+            if (!IsVisible(argument, compilation))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -18,10 +18,12 @@ internal static class TargetMethodParser
     public static TargetMethodSpec? TryParse(IMethodSymbol method, Compilation compilation)
     {
         MonitorSettings? settings = MonitorSettingsReader.Read(method);
-        if (settings is null || !Interceptability.CanWrap(method, compilation))
+        if (settings is null || !Interceptability.TryGetAccessor(method, compilation, out AccessorKind accessor))
         {
             return null;
         }
+
+        FormatterIndex formatters = FormatterIndex.For(compilation);
 
         var parameters = ImmutableArray.CreateBuilder<ParameterSpec>(method.Parameters.Length);
         foreach (IParameterSymbol parameter in method.Parameters)
@@ -32,7 +34,7 @@ internal static class TargetMethodParser
                 SignaturePrefix(parameter.RefKind),
                 ArgumentPrefix(parameter.RefKind),
                 IsThis: method.IsExtensionMethod && parameter.Ordinal == 0,
-                CapturePlanner.ForParameter(parameter, settings)));
+                CapturePlanner.ForParameter(parameter, settings, formatters)));
         }
 
         (ReturnShape shape, ITypeSymbol? resultType) = Classify(method);
@@ -44,10 +46,19 @@ internal static class TargetMethodParser
             method.ReturnsVoid ? "void" : TypeName(method.ReturnType, method.ReturnNullableAnnotation),
             shape,
             resultType is null ? "" : TypeName(resultType, resultType.NullableAnnotation),
-            CapturePlanner.ForResult(method, resultType, settings),
+            CapturePlanner.ForResult(method, resultType, settings, formatters),
             new EquatableArray<ParameterSpec>(parameters.MoveToImmutable()),
-            settings);
+            settings,
+            GenericsReader.Read(method),
+            ReceiverPrefix(method),
+            method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "",
+            accessor);
     }
+
+    // A struct receiver is passed by reference so mutations stick; a readonly member takes it as `in`.
+    private static string ReceiverPrefix(IMethodSymbol method) =>
+        method.IsStatic || method.IsExtensionMethod || !method.ContainingType.IsValueType ? ""
+        : method.IsReadOnly || method.ContainingType.IsReadOnly ? "in " : "ref ";
 
     private static (ReturnShape Shape, ITypeSymbol? ResultType) Classify(IMethodSymbol method)
     {

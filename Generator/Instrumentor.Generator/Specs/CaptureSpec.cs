@@ -41,4 +41,8 @@ internal enum CaptureKind
     Count,
     /// <summary>An array stored as display name + length.</summary>
     Length,
+    /// <summary>A dictionary stored as its first keys and how many more: <c>{a, b, c, +8 more}</c>.</summary>
+    Keys,
+    /// <summary>A user <c>IValueFormatter&lt;T&gt;</c> (its type in Factory), applied on the writer thread.</summary>
+    Formatter,
 }

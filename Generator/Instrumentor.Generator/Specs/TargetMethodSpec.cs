@@ -11,6 +11,10 @@ namespace Instrumentor.Generator.Specs;
 /// <param name="ResultCapture">How the result is captured.</param>
 /// <param name="Parameters">The parameters, in declaration order (the <c>this</c> of an extension first).</param>
 /// <param name="Settings">The monitor settings.</param>
+/// <param name="Generics">Type parameters and constraints of the wrapper (containing type's, then method's).</param>
+/// <param name="ReceiverPrefix">"ref " when the receiver is a struct (so mutations stick), else "".</param>
+/// <param name="ReturnPrefix">"ref " or "ref readonly " for a ref return, else "".</param>
+/// <param name="Accessor">How the wrapper reaches a target it cannot see (private, protected).</param>
 internal sealed record TargetMethodSpec(
     string Key,
     string ContainingType,
@@ -21,7 +25,22 @@ internal sealed record TargetMethodSpec(
     string ResultType,
     CaptureSpec ResultCapture,
     EquatableArray<ParameterSpec> Parameters,
-    MonitorSettings Settings);
+    MonitorSettings Settings,
+    GenericsSpec Generics,
+    string ReceiverPrefix,
+    string ReturnPrefix,
+    AccessorKind Accessor);
+
+/// <summary>How the wrapper calls its target.</summary>
+internal enum AccessorKind
+{
+    /// <summary>Directly: the target is visible from generated code.</summary>
+    None,
+    /// <summary>Through an <c>[UnsafeAccessor(Method)]</c> extern (private/protected instance method).</summary>
+    Method,
+    /// <summary>Through an <c>[UnsafeAccessor(StaticMethod)]</c> extern (private/protected static method).</summary>
+    StaticMethod,
+}
 
 /// <summary>How a monitored method is called.</summary>
 internal enum TargetKind

@@ -37,4 +37,6 @@ internal enum CaptureKind : byte
     Count,
     /// <summary>An array or span: display name in <c>Reference</c>, length in <c>Bits</c>.</summary>
     Length,
+    /// <summary>Formatted on the writer thread by the <c>ICapturedFormatter</c> in <c>Reference</c>.</summary>
+    Formatted,
 }

@@ -94,6 +94,75 @@ public readonly struct CapturedValue
     public static CapturedValue FromCount(string displayName, int? count) =>
         count is int n ? new(CaptureKind.Count, n, 0, displayName) : new(CaptureKind.Null, 0);
 
+    /// <summary>Captures an enum: its bits now, its name on the writer thread (no boxing).</summary>
+    public static CapturedValue FromEnum<TEnum>(TEnum value)
+        where TEnum : struct, Enum
+    {
+        long bits = Unsafe.SizeOf<TEnum>() switch
+        {
+            1 => Unsafe.As<TEnum, byte>(ref value),
+            2 => Unsafe.As<TEnum, short>(ref value),
+            4 => Unsafe.As<TEnum, int>(ref value),
+            _ => Unsafe.As<TEnum, long>(ref value),
+        };
+        return new(CaptureKind.Formatted, bits, 0, EnumFormatter<TEnum>.Instance);
+    }
+
+    /// <summary>Captures a value with a user <see cref="IValueFormatter{T}"/>, applied on the writer thread.</summary>
+    public static CapturedValue FromFormatter<T>(T value, IValueFormatter<T> formatter) =>
+        new(CaptureKind.Formatted, 0, 0, new DeferredFormat<T>(value, formatter));
+
+    /// <summary>
+    /// Captures a value of a generic type parameter: primitives and strings by value (the type tests are
+    /// constants once the JIT specializes the method), anything else as its runtime type name.
+    /// </summary>
+    public static CapturedValue FromGeneric<T>(T value)
+    {
+        if (typeof(T) == typeof(int)) return FromInt64(Unsafe.As<T, int>(ref value));
+        if (typeof(T) == typeof(long)) return FromInt64(Unsafe.As<T, long>(ref value));
+        if (typeof(T) == typeof(bool)) return FromBoolean(Unsafe.As<T, bool>(ref value));
+        if (typeof(T) == typeof(double)) return FromDouble(Unsafe.As<T, double>(ref value));
+        if (typeof(T) == typeof(decimal)) return FromDecimal(Unsafe.As<T, decimal>(ref value));
+        if (typeof(T) == typeof(Guid)) return FromGuid(Unsafe.As<T, Guid>(ref value));
+        if (typeof(T) == typeof(DateTime)) return FromDateTime(Unsafe.As<T, DateTime>(ref value));
+        if (value is null) return Null;
+        if (value is string text) return FromString(text);
+        return FromText("<" + value.GetType().Name + ">");
+    }
+
+    /// <summary>
+    /// Captures the keys of a dictionary at call time, shallowly: <c>"{a, b, c, +8 more}"</c> (the dictionary may
+    /// change after the call, so the keys are read now).
+    /// </summary>
+    public static CapturedValue FromKeys<TKey>(System.Collections.Generic.IEnumerable<TKey>? keys, int count)
+    {
+        if (keys is null)
+        {
+            return Null;
+        }
+
+        const int Shown = 3;
+        var text = new System.Text.StringBuilder("{");
+        int written = 0;
+        foreach (TKey key in keys)
+        {
+            if (written == Shown)
+            {
+                break;
+            }
+
+            text.Append(written == 0 ? "" : ", ").Append(key);
+            written++;
+        }
+
+        if (count > written)
+        {
+            text.Append(written == 0 ? "" : ", ").Append('+').Append(count - written).Append(" more");
+        }
+
+        return FromText(text.Append('}').ToString());
+    }
+
     /// <summary>Captures an array or span as its display name and length: <c>"[int[] Length=100]"</c>.</summary>
     public static CapturedValue FromLength(string displayName, int? length) =>
         length is int n ? new(CaptureKind.Length, n, 0, displayName) : new(CaptureKind.Null, 0);

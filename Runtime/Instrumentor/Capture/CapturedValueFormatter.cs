@@ -60,6 +60,8 @@ internal static class CapturedValueFormatter
                 return "[" + (string)value.Reference! + " Count=" + value.Bits.ToString(inv) + "]";
             case CaptureKind.Length:
                 return "[" + (string)value.Reference! + " Length=" + value.Bits.ToString(inv) + "]";
+            case CaptureKind.Formatted:
+                return ((ICapturedFormatter)value.Reference!).Format(value);
             default:
                 return "<error: unknown capture kind " + ((int)value.Kind).ToString(inv) + ">";
         }

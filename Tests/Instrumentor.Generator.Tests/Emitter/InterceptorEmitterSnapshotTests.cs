@@ -74,4 +74,8 @@ public class InterceptorEmitterSnapshotTests
 
         Snapshot.Verify(GeneratorHarness.Run(source).GeneratedSource!, "CaptureKinds");
     }
+
+    [Test]
+    public void Every_call_shape() =>
+        Snapshot.Verify(GeneratorHarness.Run(ShapesSample.Source).GeneratedSource!, "AllShapes");
 }

@@ -39,7 +39,7 @@ namespace Instrumentor.Generated
                     __span.SetArgument(1, global::Instrumentor.Runtime.CapturedValue.FromError(__error));
                 }
                 __span.SetArgument(2, global::Instrumentor.Runtime.CapturedValue.FromLength("int[]", weights is var __n_weights && __n_weights is not null ? __n_weights.Length : null));
-                __span.SetArgument(3, global::Instrumentor.Runtime.CapturedValue.FromInt64((long)side));
+                __span.SetArgument(3, global::Instrumentor.Runtime.CapturedValue.FromEnum(side));
                 __span.SetArgument(4, global::Instrumentor.Runtime.CapturedValue.FromDateTime(at));
                 __span.SetArgument(5, limit.HasValue ? global::Instrumentor.Runtime.CapturedValue.FromInt64(limit.GetValueOrDefault()) : global::Instrumentor.Runtime.CapturedValue.Null);
                 __span.SetArgument(6, global::Instrumentor.Runtime.CapturedValue.Masked);

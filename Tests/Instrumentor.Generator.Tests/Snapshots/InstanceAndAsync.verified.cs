@@ -50,8 +50,6 @@ namespace Instrumentor.Generated
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site1 = new global::Instrumentor.Runtime.MonitorSite(
             "App.OrderService.CountAsync", "orders", new string[] { "filter" }, 0.5d, 20);
-        private static readonly global::System.Func<int, global::Instrumentor.Runtime.CapturedValue> s_result1 =
-            static __value => global::Instrumentor.Runtime.CapturedValue.FromInt64(__value);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP3cCAABTb3VyY2UwLmNz")] // Source0.cs(19,15)
         public static global::System.Threading.Tasks.Task<int> CountAsync1(this global::App.OrderService __receiver, string? filter)
@@ -74,13 +72,11 @@ namespace Instrumentor.Generated
             {
                 __span.Exit();
             }
-            return __span.Track(__task, s_result1);
+            return __span.Track(__task, static __value => global::Instrumentor.Runtime.CapturedValue.FromInt64(__value));
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site2 = new global::Instrumentor.Runtime.MonitorSite(
             "App.OrderService.ExistsAsync", "orders", new string[] { "id" }, 0.5d, 20);
-        private static readonly global::System.Func<bool, global::Instrumentor.Runtime.CapturedValue> s_result2 =
-            static __value => global::Instrumentor.Runtime.CapturedValue.FromBoolean(__value);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP7YCAABTb3VyY2UwLmNz")] // Source0.cs(21,15)
         public static global::System.Threading.Tasks.ValueTask<bool> ExistsAsync2(this global::App.OrderService __receiver, long id)
@@ -103,7 +99,7 @@ namespace Instrumentor.Generated
             {
                 __span.Exit();
             }
-            return __span.Track(__task, s_result2);
+            return __span.Track(__task, static __value => global::Instrumentor.Runtime.CapturedValue.FromBoolean(__value));
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site3 = new global::Instrumentor.Runtime.MonitorSite(
