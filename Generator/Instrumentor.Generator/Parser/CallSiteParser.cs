@@ -55,9 +55,12 @@ internal static class CallSiteParser
             return null;
         }
 
-        bool declaredHere = SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly);
-        TargetMethodSpec? target = declaredHere ? null : TargetMethodParser.TryParse(method, compilation);
-        if (!declaredHere && target is null)
+        // Methods declared here with [Monitor]/[TraceTime] get their spec from the declarations step; methods of
+        // other assemblies, or covered only by [assembly: MonitorAll], get it here.
+        bool fromDeclarations = SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly)
+                                && MonitorSettingsReader.IsMonitoredByAttribute(method);
+        TargetMethodSpec? target = fromDeclarations ? null : TargetMethodParser.TryParse(method, compilation);
+        if (!fromDeclarations && target is null)
         {
             return null;
         }

@@ -8,6 +8,7 @@ internal static class KnownNames
     public const string TraceTimeAttribute = "Instrumentor.TraceTimeAttribute";
     public const string MonitorAttributeName = "MonitorAttribute";
     public const string TraceTimeAttributeName = "TraceTimeAttribute";
+    public const string MonitorAllAttributeName = "MonitorAllAttribute";
     public const string SensitiveAttributeName = "SensitiveAttribute";
     public const string NotCapturedAttributeName = "NotCapturedAttribute";
     public const string LegacyProcessGroup = "legacy.time";

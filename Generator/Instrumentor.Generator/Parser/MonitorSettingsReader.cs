@@ -35,7 +35,53 @@ internal static class MonitorSettingsReader
         AttributeData? onType = method.ContainingType is null
             ? null
             : AttributeLookup.Find(method.ContainingType.GetAttributes(), KnownNames.MonitorAttributeName);
-        return onType is null ? null : FromMonitor(method, onType);
+        if (onType is not null)
+        {
+            return FromMonitor(method, onType);
+        }
+
+        return FromMonitorAll(method);
+    }
+
+    /// <summary>Whether <paramref name="method"/> is monitored by an attribute on itself or its type (not by MonitorAll).</summary>
+    public static bool IsMonitoredByAttribute(IMethodSymbol method) =>
+        AttributeLookup.Has(method, KnownNames.MonitorAttributeName)
+        || AttributeLookup.Has(method, KnownNames.TraceTimeAttributeName)
+        || (method.ContainingType is not null && AttributeLookup.Has(method.ContainingType, KnownNames.MonitorAttributeName));
+
+    /// <summary><c>[assembly: MonitorAll(Include, Exclude, ProcessGroup)]</c>: name patterns evaluated at compile time.</summary>
+    private static MonitorSettings? FromMonitorAll(IMethodSymbol method)
+    {
+        if (method.IsImplicitlyDeclared || method.ContainingAssembly is null || method.ContainingType is null
+            || method.ContainingType.IsImplicitlyDeclared)
+        {
+            return null;
+        }
+
+        AttributeData? all = AttributeLookup.Find(method.ContainingAssembly.GetAttributes(), KnownNames.MonitorAllAttributeName);
+        if (all is null)
+        {
+            return null;
+        }
+
+        string? include = null, exclude = null, group = null;
+        foreach (var argument in all.NamedArguments)
+        {
+            switch (argument.Key)
+            {
+                case "Include": include = argument.Value.Value as string; break;
+                case "Exclude": exclude = argument.Value.Value as string; break;
+                case "ProcessGroup": group = argument.Value.Value as string; break;
+            }
+        }
+
+        // Invalid patterns match nothing here; the analyzers report them (INSTR005).
+        if (include is null || !NamePatterns.Matches(include, method.Name) || (exclude is not null && NamePatterns.Matches(exclude, method.Name)))
+        {
+            return null;
+        }
+
+        return Defaults(method, group);
     }
 
     private static MonitorSettings Defaults(IMethodSymbol method, string? group) =>

@@ -27,6 +27,25 @@ internal static class SpanIds
         return state.Next();
     }
 
+    /// <summary>Seeds this thread's generator (tests: a fixed seed makes sampling reproducible).</summary>
+    internal static void SeedCurrentThread(ulong seed)
+    {
+        ref Xoshiro state = ref t_state;
+        // splitmix64 expands one seed into the four words, never all zero.
+        state.S0 = SplitMix(ref seed);
+        state.S1 = SplitMix(ref seed);
+        state.S2 = SplitMix(ref seed);
+        state.S3 = SplitMix(ref seed) | 1;
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+        return z ^ (z >> 31);
+    }
+
     /// <summary>A new span id: 8 random bytes, never zero (zero means "no span" in W3C).</summary>
     internal static ulong NewSpanId()
     {

@@ -20,11 +20,21 @@ internal static class GeneratorHarness
     internal static CSharpCompilation Compile(params string[] sources) => Compile(OutputKind.DynamicallyLinkedLibrary, sources);
 
     internal static CSharpCompilation Compile(OutputKind kind, params string[] sources) =>
+        Compile("Sample", kind, Array.Empty<MetadataReference>(), sources);
+
+    internal static CSharpCompilation Compile(string assemblyName, OutputKind kind, IEnumerable<MetadataReference> extraReferences, params string[] sources) =>
         CSharpCompilation.Create(
-            "Sample",
+            assemblyName,
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
-            s_references.Value,
+            s_references.Value.AddRange(extraReferences),
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
+
+    /// <summary>Runs the generator over an existing compilation.</summary>
+    internal static GeneratorResult Run(CSharpCompilation input)
+    {
+        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        return new GeneratorResult(input, output, generatorDiagnostics, driver.GetRunResult());
+    }
 
     internal static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(

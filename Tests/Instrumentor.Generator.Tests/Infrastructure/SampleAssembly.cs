@@ -23,7 +23,19 @@ internal sealed class SampleAssembly : IDisposable
 
     public Assembly Assembly { get; }
 
-    public static SampleAssembly Load(Compilation compilation)
+    public static SampleAssembly Load(Compilation compilation, params Compilation[] dependencies)
+    {
+        var context = new AssemblyLoadContext("sample-" + Guid.NewGuid().ToString("N"), isCollectible: true);
+        foreach (Compilation dependency in dependencies)
+        {
+            context.LoadFromStream(new MemoryStream(EmitToImage(dependency)));
+        }
+
+        return new SampleAssembly(context, context.LoadFromStream(new MemoryStream(EmitToImage(compilation))));
+    }
+
+    /// <summary>The compiled image of <paramref name="compilation"/>; throws with the errors if it does not compile.</summary>
+    public static byte[] EmitToImage(Compilation compilation)
     {
         using var stream = new MemoryStream();
         var result = compilation.Emit(stream);
@@ -32,9 +44,7 @@ internal sealed class SampleAssembly : IDisposable
             throw new InvalidOperationException("Sample does not compile:\n" + string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         }
 
-        stream.Position = 0;
-        var context = new AssemblyLoadContext("sample-" + Guid.NewGuid().ToString("N"), isCollectible: true);
-        return new SampleAssembly(context, context.LoadFromStream(stream));
+        return stream.ToArray();
     }
 
     /// <summary>Calls the public static method <paramref name="method"/> of <paramref name="type"/>.</summary>
