@@ -30,7 +30,26 @@ public class CallShapeTests
     }
 
     [Test]
-    public void Extension_method() => Single("Shapes.Ext.Twice").Inputs["x"].ShouldBe("3");
+    public void Extension_method() =>
+        Spans("Shapes.Ext.Twice").Single(s => s.ParentSpanId is null).Inputs["x"].ShouldBe("3");
+
+    [Test]
+    public void An_iterator_span_covers_its_enumeration_and_parents_the_calls_of_its_body()
+    {
+        RecordedSpan[] ranges = Spans("Shapes.Sequences.Range");
+        ranges.Length.ShouldBe(2);
+        RecordedSpan full = ranges.Single(r => r.Inputs["count"] == "3");
+        full.Result.ShouldStartWith("[3 items, first after ");
+        Spans("Shapes.Ext.Twice").Count(t => t.ParentSpanId == full.SpanId).ShouldBe(3);
+        ranges.Single(r => r.Inputs["count"] == "10").Result.ShouldStartWith("[2 items", Case.Sensitive, "disposed after two items");
+        RecordedSpan broken = Single("Shapes.Sequences.Broken");
+        broken.Status.ShouldBe("ERR");
+        broken.ExceptionMessage.ShouldBe("mid-sequence");
+    }
+
+    [Test]
+    public void An_async_iterator_span_covers_its_enumeration() =>
+        Single("Shapes.Sequences.RangeAsync").Result.ShouldStartWith("[3 items");
 
     [Test]
     public void Struct_receiver_mutations_stick()

@@ -74,6 +74,7 @@ internal static class InterceptorEmitter
                     $"{CSharpLiteral.Double(settings.SampleRate)}, {CSharpLiteral.Int(settings.MaxLength)});");
 
         bool isAsync = target.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
+        bool isSequence = target.Shape is ReturnShape.Enumerable or ReturnShape.AsyncEnumerable;
         bool capturesResult = target.ResultCapture.Kind != CaptureKind.Skip
             && target.Shape is ReturnShape.Value or ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT;
         bool byRef = target.ReturnPrefix.Length > 0;
@@ -92,7 +93,7 @@ internal static class InterceptorEmitter
         string returnType = target.ReturnPrefix + target.ReturnType;
         using (writer.Scope($"public static {returnType} {target.Name.TrimStart('@')}{index}{target.Generics.TypeParameters}({Signature(target)}){target.Generics.Constraints}"))
         {
-            string spanType = isAsync ? "AsyncSpan" : "SyncSpan";
+            string spanType = isSequence ? "EnumerationSpan" : isAsync ? "AsyncSpan" : "SyncSpan";
             writer.Line($"var __span = {Runtime}.{spanType}.Start({site});");
             if (captured.Count > 0)
             {
@@ -105,7 +106,7 @@ internal static class InterceptorEmitter
                 }
             }
 
-            string? resultVariable = isAsync ? "__task" : target.Shape == ReturnShape.Value ? "__result" : null;
+            string? resultVariable = isAsync ? "__task" : target.Shape is ReturnShape.Value or ReturnShape.Enumerable or ReturnShape.AsyncEnumerable ? "__result" : null;
             if (resultVariable is not null)
             {
                 // A ref result is a ref local, bound inside the try (ref reassignment) and returned by reference.
@@ -123,6 +124,13 @@ internal static class InterceptorEmitter
             using (writer.Scope($"catch (global::System.Exception __exception) when (__span.Fail(__exception))"))
             {
                 writer.Line("throw;");
+            }
+
+            if (isSequence)
+            {
+                // Calling an iterator runs nothing: the span is ended by the enumeration, not here.
+                writer.Line("return __span.Track(__result);");
+                return;
             }
 
             using (writer.Scope("finally"))

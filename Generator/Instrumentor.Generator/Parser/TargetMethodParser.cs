@@ -79,6 +79,20 @@ internal static class TargetMethodParser
             }
         }
 
+        if (method.ReturnType is INamedTypeSymbol { IsGenericType: true } sequence && IteratorDetector.IsIterator(method))
+        {
+            string name = sequence.OriginalDefinition.ToDisplayString();
+            if (name == "System.Collections.Generic.IEnumerable<T>")
+            {
+                return (ReturnShape.Enumerable, null);
+            }
+
+            if (name == "System.Collections.Generic.IAsyncEnumerable<T>")
+            {
+                return (ReturnShape.AsyncEnumerable, null);
+            }
+        }
+
         return (ReturnShape.Value, method.ReturnType);
     }
 

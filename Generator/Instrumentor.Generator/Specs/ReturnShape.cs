@@ -15,4 +15,8 @@ internal enum ReturnShape
     ValueTask,
     /// <summary>A ValueTask&lt;T&gt;: the span ends when it completes; its result is captured.</summary>
     ValueTaskOfT,
+    /// <summary>An iterator returning IEnumerable&lt;T&gt;: the span covers the enumeration.</summary>
+    Enumerable,
+    /// <summary>An async iterator returning IAsyncEnumerable&lt;T&gt;: the span covers the enumeration.</summary>
+    AsyncEnumerable,
 }

@@ -94,8 +94,48 @@ internal static class ShapesSample
             }
         }
 
+        public static class Sequences
+        {
+            [Monitor]
+            public static IEnumerable<int> Range(int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    yield return i.Twice();
+                }
+            }
+
+            [Monitor]
+            public static async IAsyncEnumerable<int> RangeAsync(int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    await Task.Yield();
+                    yield return i;
+                }
+            }
+
+            [Monitor]
+            public static IEnumerable<int> Broken()
+            {
+                yield return 1;
+                throw new InvalidOperationException("mid-sequence");
+            }
+        }
+
         public static class Entry
         {
+            private static async Task<int> SumAsync()
+            {
+                int sum = 0;
+                await foreach (int value in Sequences.RangeAsync(3))
+                {
+                    sum += value;
+                }
+
+                return sum;
+            }
+
             public static string Run()
             {
                 var log = new System.Text.StringBuilder();
@@ -124,10 +164,39 @@ internal static class ShapesSample
                     log.Append("cancelled;");
                 }
 
+                int total = 0;
+                foreach (int value in Sequences.Range(3))
+                {
+                    total += value;
+                }
+
+                log.Append(total).Append(';');
+                foreach (int value in Sequences.Range(10))
+                {
+                    if (value >= 2)
+                    {
+                        log.Append("early;");
+                        break;
+                    }
+                }
+
+                log.Append(Task.Run(SumAsync).Result).Append(';');
+                try
+                {
+                    foreach (int value in Sequences.Broken())
+                    {
+                        log.Append(value);
+                    }
+                }
+                catch (InvalidOperationException e)
+                {
+                    log.Append(e.Message).Append(';');
+                }
+
                 return log.ToString();
             }
         }
         """;
 
-    public const string ExpectedLog = "6;55;1;HELLO X;42;26;5s#3;1;cancelled;";
+    public const string ExpectedLog = "6;55;1;HELLO X;42;26;5s#3;1;cancelled;6;early;3;1mid-sequence;";
 }

@@ -23,7 +23,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site0 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Captures.CancelAsync", "captures", new string[] { "cancellation" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dSx4NAABTb3VyY2UwLmNz")] // Source0.cs(114,13)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnjIQAABTb3VyY2UwLmNz")] // Source0.cs(154,13)
         public static global::System.Threading.Tasks.Task<int> CancelAsync0(global::System.Threading.CancellationToken cancellation)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site0);
@@ -50,7 +50,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site1 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Captures.Paint", "captures", new string[] { "color", "point", "boom", "scores", "token", "maybe" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS5MMAABTb3VyY2UwLmNz")] // Source0.cs(111,20)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqcPAABTb3VyY2UwLmNz")] // Source0.cs(151,20)
         public static int Paint1(global::Shapes.Color color, global::Shapes.Point point, global::Shapes.Exploding boom, global::System.Collections.Generic.Dictionary<string, int> scores, string token, global::Shapes.Color? maybe)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site1);
@@ -94,7 +94,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site2 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Cells.Cell", null, new string[] { "i" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS+YKAABTb3VyY2UwLmNz")] // Source0.cs(105,9)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnvoNAABTb3VyY2UwLmNz")] // Source0.cs(145,9)
         public static ref int Cell2(this global::Shapes.Cells __receiver, int i)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site2);
@@ -126,8 +126,8 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site3 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Counter.Increment", null, new string[] { "by" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS6YJAABTb3VyY2UwLmNz")] // Source0.cs(98,9)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS8QJAABTb3VyY2UwLmNz")] // Source0.cs(99,9)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnroMAABTb3VyY2UwLmNz")] // Source0.cs(138,9)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntgMAABTb3VyY2UwLmNz")] // Source0.cs(139,9)
         public static void Increment3(this ref global::Shapes.Counter __receiver, int by)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site3);
@@ -153,7 +153,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site4 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Counter.Peek", null, global::System.Array.Empty<string>(), 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dSwMKAABTb3VyY2UwLmNz")] // Source0.cs(100,42)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhcNAABTb3VyY2UwLmNz")] // Source0.cs(140,42)
         public static int Peek4(this in global::Shapes.Counter __receiver)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site4);
@@ -181,7 +181,8 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site5 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Ext.Twice", null, new string[] { "x" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS1sJAABTb3VyY2UwLmNz")] // Source0.cs(96,20)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnm8MAABTb3VyY2UwLmNz")] // Source0.cs(136,20)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnocJAABTb3VyY2UwLmNz")] // Source0.cs(98,26)
         public static int Twice5(this int x)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site5);
@@ -213,8 +214,8 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site6 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Generic.Echo", null, new string[] { "value" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS8ELAABTb3VyY2UwLmNz")] // Source0.cs(109,20)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS9kLAABTb3VyY2UwLmNz")] // Source0.cs(109,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntUOAABTb3VyY2UwLmNz")] // Source0.cs(149,20)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnu0OAABTb3VyY2UwLmNz")] // Source0.cs(149,44)
         public static T Echo6<T>(T value)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site6);
@@ -246,7 +247,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site7 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Generic.Map", null, new string[] { "value", "map" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS/MLAABTb3VyY2UwLmNz")] // Source0.cs(109,70)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOngcPAABTb3VyY2UwLmNz")] // Source0.cs(149,70)
         public static TOut Map7<TIn, TOut>(TIn value, global::System.Func<TIn, TOut> map) where TIn : notnull
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site7);
@@ -279,7 +280,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site8 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.IGreeter.Greet", null, new string[] { "name" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS54KAABTb3VyY2UwLmNz")] // Source0.cs(103,20)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrINAABTb3VyY2UwLmNz")] // Source0.cs(143,20)
         public static string Greet8(this global::Shapes.IGreeter __receiver, string name)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site8);
@@ -311,7 +312,7 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site9 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Repo<T>.Add", null, new string[] { "item" }, 1d, 1000);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dSz4KAABTb3VyY2UwLmNz")] // Source0.cs(101,20)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnlINAABTb3VyY2UwLmNz")] // Source0.cs(141,20)
         public static int Add9<T>(this global::Shapes.Repo<T> __receiver, T item) where T : class
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site9);
@@ -345,7 +346,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = "Hidden")]
         private static extern int __Call10(global::Shapes.Secretive __receiver, int x);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dSxEGAABTb3VyY2UwLmNz")] // Source0.cs(68,37)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhEGAABTb3VyY2UwLmNz")] // Source0.cs(68,37)
         public static int Hidden10(this global::Shapes.Secretive __receiver, int x)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site10);
@@ -379,7 +380,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.StaticMethod, Name = "Shielded")]
         private static extern int __Call11(global::Shapes.Secretive __receiver, int x);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "SGck4zx/7GuMuXYruH8dS38GAABTb3VyY2UwLmNz")] // Source0.cs(70,39)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnn8GAABTb3VyY2UwLmNz")] // Source0.cs(70,39)
         public static int Shielded11(int x)
         {
             var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site11);
@@ -406,6 +407,72 @@ namespace Instrumentor.Generated
             }
             __span.Complete();
             return __result;
+        }
+
+        private static readonly global::Instrumentor.Runtime.MonitorSite s_site12 = new global::Instrumentor.Runtime.MonitorSite(
+            "Shapes.Sequences.Broken", null, global::System.Array.Empty<string>(), 1d, 1000);
+
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnsoSAABTb3VyY2UwLmNz")] // Source0.cs(180,35)
+        public static global::System.Collections.Generic.IEnumerable<int> Broken12()
+        {
+            var __span = global::Instrumentor.Runtime.EnumerationSpan.Start(s_site12);
+            global::System.Collections.Generic.IEnumerable<int> __result;
+            try
+            {
+                __result = global::Shapes.Sequences.Broken();
+            }
+            catch (global::System.Exception __exception) when (__span.Fail(__exception))
+            {
+                throw;
+            }
+            return __span.Track(__result);
+        }
+
+        private static readonly global::Instrumentor.Runtime.MonitorSite s_site13 = new global::Instrumentor.Runtime.MonitorSite(
+            "Shapes.Sequences.Range", null, new string[] { "count" }, 1d, 1000);
+
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOni4RAABTb3VyY2UwLmNz")] // Source0.cs(162,31)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrgRAABTb3VyY2UwLmNz")] // Source0.cs(168,31)
+        public static global::System.Collections.Generic.IEnumerable<int> Range13(int count)
+        {
+            var __span = global::Instrumentor.Runtime.EnumerationSpan.Start(s_site13);
+            if (__span.IsSampled)
+            {
+                __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(count));
+            }
+            global::System.Collections.Generic.IEnumerable<int> __result;
+            try
+            {
+                __result = global::Shapes.Sequences.Range(count);
+            }
+            catch (global::System.Exception __exception) when (__span.Fail(__exception))
+            {
+                throw;
+            }
+            return __span.Track(__result);
+        }
+
+        private static readonly global::Instrumentor.Runtime.MonitorSite s_site14 = new global::Instrumentor.Runtime.MonitorSite(
+            "Shapes.Sequences.RangeAsync", null, new string[] { "count" }, 1d, 1000);
+
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqkLAABTb3VyY2UwLmNz")] // Source0.cs(125,37)
+        public static global::System.Collections.Generic.IAsyncEnumerable<int> RangeAsync14(int count)
+        {
+            var __span = global::Instrumentor.Runtime.EnumerationSpan.Start(s_site14);
+            if (__span.IsSampled)
+            {
+                __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(count));
+            }
+            global::System.Collections.Generic.IAsyncEnumerable<int> __result;
+            try
+            {
+                __result = global::Shapes.Sequences.RangeAsync(count);
+            }
+            catch (global::System.Exception __exception) when (__span.Fail(__exception))
+            {
+                throw;
+            }
+            return __span.Track(__result);
         }
     }
 }

@@ -1,0 +1,249 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Instrumentor.Runtime;
+
+/// <summary>
+/// The span of a call to an iterator (<c>IEnumerable&lt;T&gt;</c>) or async iterator (<c>IAsyncEnumerable&lt;T&gt;</c>):
+/// calling one runs nothing, so the span covers the enumeration, from the call to the end of the sequence or the
+/// disposal of the enumerator. It records how many items were yielded and when the first one came; calls made
+/// by the iterator body while it runs are its children. Only the first enumeration is traced.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class EnumerationSpan : AsyncSpanFrame
+{
+    private SpanRecord _record;
+    private long _firstItemTimestamp;
+    private int _items;
+    private int _state; // 0 created, 1 enumerating, 2 finished
+
+    private EnumerationSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
+        : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
+    {
+        _record.Site = site;
+        _record.TraceHigh = parent.TraceHigh;
+        _record.TraceLow = parent.TraceLow;
+        _record.SpanId = spanId;
+        _record.ParentSpanId = parent.ParentSpanId;
+        _record.ThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>Whether this call is recorded.</summary>
+    public bool IsSampled => Sampled;
+
+    /// <summary>Starts the span of a call to <paramref name="site"/>.</summary>
+    public static EnumerationSpan Start(MonitorSite site)
+    {
+        AsyncSpanFrame? current = SpanContext.CurrentAsyncFrame;
+        ParentSpan parent = SpanContext.ResolveParent(site, current);
+        var span = new EnumerationSpan(site, parent, SpanIds.NewSpanId());
+        if (parent.Sampled)
+        {
+            span._record.StartTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        return span;
+    }
+
+    /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
+    public void SetArgument(int index, CapturedValue value) => _record.SetArgument(index, value);
+
+    /// <summary>Records a throw from the call itself; returns <see langword="false"/> (use as an exception filter).</summary>
+    public bool Fail(Exception exception)
+    {
+        Finish(exception);
+        return false;
+    }
+
+    /// <summary>Wraps <paramref name="source"/> so that its first enumeration ends the span.</summary>
+    public IEnumerable<T> Track<T>(IEnumerable<T> source) => source is null ? Finished(source!) : new TracedEnumerable<T>(source, this);
+
+    /// <summary>Wraps <paramref name="source"/> so that its first enumeration ends the span.</summary>
+    public IAsyncEnumerable<T> Track<T>(IAsyncEnumerable<T> source) => source is null ? Finished(source!) : new TracedAsyncEnumerable<T>(source, this);
+
+    private TSource Finished<TSource>(TSource source)
+    {
+        Finish(null);
+        return source;
+    }
+
+    /// <summary>Whether this enumeration is the traced one (the first).</summary>
+    internal bool TryBegin() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+    internal void ItemYielded()
+    {
+        if (_items++ == 0 && Sampled)
+        {
+            _firstItemTimestamp = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>Ends the span: <paramref name="exception"/> null for a normal end or an early disposal.</summary>
+    internal void Finish(Exception? exception)
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        try
+        {
+            if (exception is not null)
+            {
+                SpanRecorder.MarkFailed(ref _record, exception, Sampled);
+                RecordQueue.Enqueue(ref _record);
+            }
+            else if (Sampled)
+            {
+                _record.EndTimestamp = Stopwatch.GetTimestamp();
+                _record.Result = CapturedValue.FromText(Describe());
+                _record.HasResult = true;
+                RecordQueue.Enqueue(ref _record);
+            }
+        }
+        catch
+        {
+            // Tracing never changes the behaviour of the traced code.
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/> with this span as the current one (children of the iterator body).</summary>
+    internal TResult InFrame<TState, TResult>(TState state, Func<TState, TResult> step)
+    {
+        AsyncSpanFrame? saved = SpanContext.CurrentAsyncFrame;
+        SpanContext.SetAsyncFrame(this);
+        try
+        {
+            return step(state);
+        }
+        finally
+        {
+            SpanContext.SetAsyncFrame(saved);
+        }
+    }
+
+    private string Describe()
+    {
+        string text = "[" + _items.ToString(CultureInfo.InvariantCulture) + " items";
+        if (_items > 0)
+        {
+            double ms = TimestampClock.ToNanoseconds(_record.StartTimestamp, _firstItemTimestamp) / 1_000_000.0;
+            text += ", first after " + ms.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+        }
+
+        return text + "]";
+    }
+
+    private sealed class TracedEnumerable<T>(IEnumerable<T> source, EnumerationSpan span) : IEnumerable<T>
+    {
+        public IEnumerator<T> GetEnumerator()
+        {
+            IEnumerator<T> inner = source.GetEnumerator();
+            return span.TryBegin() ? new TracedEnumerator<T>(inner, span) : inner;
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private sealed class TracedEnumerator<T>(IEnumerator<T> inner, EnumerationSpan span) : IEnumerator<T>
+    {
+        public T Current => inner.Current;
+
+        object? IEnumerator.Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            bool more;
+            try
+            {
+                more = span.InFrame(inner, static e => e.MoveNext());
+            }
+            catch (Exception ex) when (span.Fail(ex))
+            {
+                throw;
+            }
+
+            if (more)
+            {
+                span.ItemYielded();
+            }
+            else
+            {
+                span.Finish(null);
+            }
+
+            return more;
+        }
+
+        public void Reset() => inner.Reset();
+
+        public void Dispose()
+        {
+            try
+            {
+                inner.Dispose();
+            }
+            finally
+            {
+                span.Finish(null);
+            }
+        }
+    }
+
+    private sealed class TracedAsyncEnumerable<T>(IAsyncEnumerable<T> source, EnumerationSpan span) : IAsyncEnumerable<T>
+    {
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            IAsyncEnumerator<T> inner = source.GetAsyncEnumerator(cancellationToken);
+            return span.TryBegin() ? new TracedAsyncEnumerator<T>(inner, span) : inner;
+        }
+    }
+
+    private sealed class TracedAsyncEnumerator<T>(IAsyncEnumerator<T> inner, EnumerationSpan span) : IAsyncEnumerator<T>
+    {
+        public T Current => inner.Current;
+
+        public async ValueTask<bool> MoveNextAsync()
+        {
+            bool more;
+            try
+            {
+                // The frame is set while the iterator's synchronous part runs; its continuations capture it.
+                more = await span.InFrame(inner, static e => e.MoveNextAsync()).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (span.Fail(ex))
+            {
+                throw;
+            }
+
+            if (more)
+            {
+                span.ItemYielded();
+            }
+            else
+            {
+                span.Finish(null);
+            }
+
+            return more;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await inner.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                span.Finish(null);
+            }
+        }
+    }
+}
