@@ -36,6 +36,20 @@ internal struct SpanRecord
 
     internal readonly bool IsBarrier => Barrier is not null;
 
+    /// <summary>Fills the identity of a span starting now; takes the start timestamp only when it is sampled.</summary>
+    internal void Begin(MonitorSite site, in ParentSpan parent, ulong spanId)
+    {
+        Site = site;
+        TraceHigh = parent.TraceHigh;
+        TraceLow = parent.TraceLow;
+        SpanId = spanId;
+        ParentSpanId = parent.ParentSpanId;
+        if (parent.Sampled)
+        {
+            StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+    }
+
     /// <summary>The captured argument at <paramref name="index"/>.</summary>
     internal readonly CapturedValue GetArgument(int index) =>
         index < CapturedArguments.Capacity ? Arguments[index] : MoreArguments![index - CapturedArguments.Capacity];

@@ -25,11 +25,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
     private AsyncSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
         : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
     {
-        _record.Site = site;
-        _record.TraceHigh = parent.TraceHigh;
-        _record.TraceLow = parent.TraceLow;
-        _record.SpanId = spanId;
-        _record.ParentSpanId = parent.ParentSpanId;
+        _record.Begin(site, parent, spanId);
         _record.ThreadId = Environment.CurrentManagedThreadId;
     }
 
@@ -43,10 +39,6 @@ public sealed class AsyncSpan : AsyncSpanFrame
         ParentSpan parent = SpanContext.ResolveParent(site, current);
         var span = new AsyncSpan(site, parent, SpanIds.NewSpanId());
         span._savedFrame = current;
-        if (parent.Sampled)
-        {
-            span._record.StartTimestamp = Stopwatch.GetTimestamp();
-        }
 
         SpanContext.SetAsyncFrame(span);
         return span;
@@ -161,18 +153,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
         }
     }
 
-    private void Finish(Exception exception)
-    {
-        try
-        {
-            SpanRecorder.MarkFailed(ref _record, exception, Sampled);
-            RecordQueue.Enqueue(ref _record);
-        }
-        catch
-        {
-            // Tracing never changes the behaviour of the traced code.
-        }
-    }
+    private void Finish(Exception exception) => SpanRecorder.RecordFailure(ref _record, exception, Sampled);
 
     private static CapturedValue CaptureSafely<T>(Func<T, CapturedValue> capture, T value)
     {

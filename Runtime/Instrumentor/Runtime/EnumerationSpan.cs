@@ -26,11 +26,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     private EnumerationSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
         : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
     {
-        _record.Site = site;
-        _record.TraceHigh = parent.TraceHigh;
-        _record.TraceLow = parent.TraceLow;
-        _record.SpanId = spanId;
-        _record.ParentSpanId = parent.ParentSpanId;
+        _record.Begin(site, parent, spanId);
         _record.ThreadId = Environment.CurrentManagedThreadId;
     }
 
@@ -42,13 +38,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     {
         AsyncSpanFrame? current = SpanContext.CurrentAsyncFrame;
         ParentSpan parent = SpanContext.ResolveParent(site, current);
-        var span = new EnumerationSpan(site, parent, SpanIds.NewSpanId());
-        if (parent.Sampled)
-        {
-            span._record.StartTimestamp = Stopwatch.GetTimestamp();
-        }
-
-        return span;
+        return new EnumerationSpan(site, parent, SpanIds.NewSpanId());
     }
 
     /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
@@ -92,14 +82,15 @@ public sealed class EnumerationSpan : AsyncSpanFrame
             return;
         }
 
+        if (exception is not null)
+        {
+            SpanRecorder.RecordFailure(ref _record, exception, Sampled);
+            return;
+        }
+
         try
         {
-            if (exception is not null)
-            {
-                SpanRecorder.MarkFailed(ref _record, exception, Sampled);
-                RecordQueue.Enqueue(ref _record);
-            }
-            else if (Sampled)
+            if (Sampled)
             {
                 _record.EndTimestamp = Stopwatch.GetTimestamp();
                 _record.Result = CapturedValue.FromText(Describe());

@@ -11,6 +11,20 @@ internal static class SpanRecorder
     /// An unsampled call took no start timestamp: its record gets the time of the failure as its start and no
     /// end, so the store shows a NULL duration ("not measured") rather than a wrong one.
     /// </remarks>
+    /// <summary>Marks the record failed and queues it; never throws (tracing never changes the traced code).</summary>
+    internal static void RecordFailure(ref SpanRecord record, Exception exception, bool sampled)
+    {
+        try
+        {
+            MarkFailed(ref record, exception, sampled);
+            RecordQueue.Enqueue(ref record);
+        }
+        catch
+        {
+            // Nothing the tracer does may reach the caller.
+        }
+    }
+
     internal static void MarkFailed(ref SpanRecord record, Exception exception, bool sampled)
     {
         long now = Stopwatch.GetTimestamp();

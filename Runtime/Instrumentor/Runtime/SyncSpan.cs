@@ -43,15 +43,7 @@ public struct SyncSpan
         frame.Sampled = parent.Sampled;
 
         span._sampled = parent.Sampled;
-        span._record.Site = site;
-        span._record.TraceHigh = parent.TraceHigh;
-        span._record.TraceLow = parent.TraceLow;
-        span._record.SpanId = spanId;
-        span._record.ParentSpanId = parent.ParentSpanId;
-        if (parent.Sampled)
-        {
-            span._record.StartTimestamp = Stopwatch.GetTimestamp();
-        }
+        span._record.Begin(site, parent, spanId);
 
         return span;
     }
@@ -88,16 +80,7 @@ public struct SyncSpan
     /// </summary>
     public bool Fail(Exception exception)
     {
-        try
-        {
-            SpanRecorder.MarkFailed(ref _record, exception, _sampled);
-            RecordQueue.Enqueue(ref _record);
-        }
-        catch
-        {
-            // Tracing never changes the behaviour of the traced code.
-        }
-
+        SpanRecorder.RecordFailure(ref _record, exception, _sampled);
         return false;
     }
 }
