@@ -33,6 +33,32 @@ public class InterceptorGeneratorTests
     }
 
     [Test]
+    public void Capturing_a_count_or_length_leaves_non_nullable_arguments_non_nullable()
+    {
+        // Found by Samples/AotConsole: `lines?.Count` made the compiler treat `lines` as maybe-null, and passing it
+        // to the target warned (CS8604), which TreatWarningsAsErrors turns into a broken build.
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Instrumentor;
+            namespace App;
+            public static class Lines
+            {
+                [Monitor] public static int Count(List<string> lines, int[] weights, string[] @class) => lines.Count + weights.Length + @class.Length;
+                [Monitor] public static Task<List<int>> LoadAsync(List<int> seed) => Task.FromResult(seed);
+                [Monitor] public static int[] Copy(int[] source) => source;
+                public static async Task<int> Use() => Count(["a"], [1], ["c"]) + (await LoadAsync([1])).Count + Copy([2]).Length;
+            }
+            """;
+
+        GeneratorResult result = GeneratorHarness.Run(source);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.GeneratedSource.ShouldNotBeNull().ShouldContain("FromCount(");
+        result.CompilationProblems.ShouldBeEmpty();
+    }
+
+    [Test]
     public void Tracing_does_not_change_results_exceptions_or_side_effects()
     {
         string withGenerator;

@@ -18,9 +18,20 @@ internal static class CaptureExpressions
             $"{value}.HasValue ? {Captured}.{capture.Factory}({capture.Cast}{value}.GetValueOrDefault()) : {Captured}.Null",
         CaptureKind.Text => $"{Captured}.FromText({CSharpLiteral.String(capture.Text)})",
         CaptureKind.TextUnlessNull => $"{Captured}.FromTextUnlessNull({value}, {CSharpLiteral.String(capture.Text)})",
-        CaptureKind.Count => $"{Captured}.FromCount({CSharpLiteral.String(capture.Text)}, {value}?.Count)",
+        CaptureKind.Count => $"{Captured}.FromCount({CSharpLiteral.String(capture.Text)}, {NullSafe(value, "Count")})",
         CaptureKind.Length when capture.Factory == "span" => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {value}.Length)",
-        CaptureKind.Length => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {value}?.Length)",
+        CaptureKind.Length => $"{Captured}.FromLength({CSharpLiteral.String(capture.Text)}, {NullSafe(value, "Length")})",
         _ => Captured + ".Null",
     };
+
+    /// <summary>
+    /// <c>value?.Member</c>, read through a copy: a null test on the parameter itself would teach the compiler's
+    /// nullable analysis that it may be null, and passing it on to the target would then warn (CS8604) in the
+    /// user's build. The copy is named after the value, so captures in one block never clash.
+    /// </summary>
+    private static string NullSafe(string value, string member)
+    {
+        string copy = "__n_" + value.TrimStart('@');
+        return $"{value} is var {copy} && {copy} is not null ? {copy}.{member} : null";
+    }
 }

@@ -32,13 +32,13 @@ namespace Instrumentor.Generated
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromTextUnlessNull(portfolio, "<Portfolio>"));
                 try
                 {
-                    __span.SetArgument(1, global::Instrumentor.Runtime.CapturedValue.FromCount("List<int>", ids?.Count));
+                    __span.SetArgument(1, global::Instrumentor.Runtime.CapturedValue.FromCount("List<int>", ids is var __n_ids && __n_ids is not null ? __n_ids.Count : null));
                 }
                 catch (global::System.Exception __error)
                 {
                     __span.SetArgument(1, global::Instrumentor.Runtime.CapturedValue.FromError(__error));
                 }
-                __span.SetArgument(2, global::Instrumentor.Runtime.CapturedValue.FromLength("int[]", weights?.Length));
+                __span.SetArgument(2, global::Instrumentor.Runtime.CapturedValue.FromLength("int[]", weights is var __n_weights && __n_weights is not null ? __n_weights.Length : null));
                 __span.SetArgument(3, global::Instrumentor.Runtime.CapturedValue.FromInt64((long)side));
                 __span.SetArgument(4, global::Instrumentor.Runtime.CapturedValue.FromDateTime(at));
                 __span.SetArgument(5, limit.HasValue ? global::Instrumentor.Runtime.CapturedValue.FromInt64(limit.GetValueOrDefault()) : global::Instrumentor.Runtime.CapturedValue.Null);
