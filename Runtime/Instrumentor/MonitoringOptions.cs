@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Instrumentor;
 
@@ -34,6 +35,9 @@ public sealed class MonitoringOptions
 
     /// <summary>The default time the writer sleeps when there is nothing to write.</summary>
     public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The configuration section that <c>services.AddInstrumentor(configuration)</c> binds these options from.</summary>
+    public const string ConfigurationSection = "Instrumentor";
 
     /// <summary>The default budget of the flush at process exit.</summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(3);
@@ -89,6 +93,25 @@ public sealed class MonitoringOptions
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
     internal void Validate()
     {
+        List<(string Option, string Message)> problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(problems[0].Message, problems[0].Option);
+        }
+    }
+
+    /// <summary>Every invalid value: the option's name and a message that names it (used by <c>AddInstrumentor</c>'s validation).</summary>
+    internal List<(string Option, string Message)> Problems()
+    {
+        var problems = new List<(string Option, string Message)>();
+        void Require(bool condition, string name, string message)
+        {
+            if (!condition)
+            {
+                problems.Add((name, $"MonitoringOptions.{name} {message}."));
+            }
+        }
+
         Require(QueueCapacity >= 1, nameof(QueueCapacity), "must be at least 1");
         Require(QueueWarningThreshold >= 1, nameof(QueueWarningThreshold), "must be at least 1");
         Require(MinBatchSize >= 1, nameof(MinBatchSize), "must be at least 1");
@@ -101,6 +124,7 @@ public sealed class MonitoringOptions
         Require(PurgeInterval > TimeSpan.Zero, nameof(PurgeInterval), "must be positive");
         Require(System.Enum.IsDefined(OverflowPolicy), nameof(OverflowPolicy), "is not a known policy");
         Require(DatabasePath is null || DatabasePath.Trim().Length > 0, nameof(DatabasePath), "must not be empty (use null to disable the store)");
+        return problems;
     }
 
     internal MonitoringOptions Clone() => (MonitoringOptions)MemberwiseClone();
@@ -113,13 +137,5 @@ public sealed class MonitoringOptions
     {
         string? path = Environment.GetEnvironmentVariable(DatabasePathVariable);
         return string.IsNullOrWhiteSpace(path) ? DefaultDatabasePath : path;
-    }
-
-    private static void Require(bool condition, string name, string message)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"MonitoringOptions.{name} {message}.", name);
-        }
     }
 }

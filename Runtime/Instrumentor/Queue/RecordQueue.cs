@@ -63,6 +63,30 @@ internal static class RecordQueue
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="options"/> the configured options and starts a pipeline with them now (the host's start).
+    /// A pipeline that was already running (a monitored call made before the host started) is replaced: it is
+    /// flushed and stopped after the new one took over, so no record is lost. Returns the replaced pipeline's
+    /// options, or <see langword="null"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    internal static MonitoringOptions? Restart(MonitoringOptions options)
+    {
+        options.Validate();
+        Pipeline? previous;
+        lock (s_lock)
+        {
+            previous = s_current;
+            s_configured = options.Clone();
+            Pipeline pipeline = Pipeline.Create(s_configured.Clone());
+            InstallExitHandler();
+            Volatile.Write(ref s_current, pipeline);
+        }
+
+        previous?.Shutdown(previous.Options.ShutdownTimeout);
+        return previous?.Options;
+    }
+
     /// <summary>Replaces the running pipeline with one writing to <paramref name="sink"/> (tests, custom sinks).</summary>
     internal static Pipeline StartWith(MonitoringOptions options, ISpanSink sink)
     {

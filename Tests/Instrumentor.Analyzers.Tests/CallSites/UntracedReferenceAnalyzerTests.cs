@@ -228,4 +228,51 @@ public sealed class UntracedReferenceAnalyzerTests
                 Action a = Jobs.ProcessOrders;
             }
             """);
+
+    [Test]
+    public Task MonitorAll_without_Include_selects_nothing_and_an_empty_Include_selects_everything() =>
+        Task.WhenAll(
+            Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+                """
+                using System;
+                using Instrumentor;
+                [assembly: MonitorAll(Exclude = "^Skip")]
+                static class Jobs { public static void Cleanup() { } }
+                class Use { Action a = Jobs.Cleanup; }
+                """),
+            Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+                """
+                using System;
+                using Instrumentor;
+                [assembly: MonitorAll(Include = "", Exclude = "^Skip")]
+                static class Jobs
+                {
+                    public static void Cleanup() { }
+                    public static void SkipMe() { }
+                }
+                class Use
+                {
+                    Action a = {|#0:Jobs.Cleanup|};
+                    Action b = Jobs.SkipMe;
+                }
+                """,
+                Expected("method group", method: "Jobs.Cleanup()")));
+
+    [Test]
+    public Task Monitor_on_a_local_function_does_not_make_its_method_group_monitored() =>
+        // INSTR001 already says the attribute has no effect there; the generator never traces a local function.
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            class Use
+            {
+                Func<int> Make()
+                {
+                    return Local;
+
+                    [Monitor] static int Local() => 1;
+                }
+            }
+            """);
 }

@@ -19,7 +19,7 @@ internal class InstrumentorAnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyze
     {
         TestCode = source;
         TestState.Sources.Add((AttributeSource.FileName, AttributeSource.Text));
-        ReferenceAssemblies = TestReferences.None;
+        ReferenceAssemblies = TestReferences.NoPackage;
         TestState.AdditionalReferences.AddRange(TestReferences.Framework);
         ExpectedDiagnostics.AddRange(expected);
     }

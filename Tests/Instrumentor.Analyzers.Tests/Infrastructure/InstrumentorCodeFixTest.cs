@@ -19,7 +19,7 @@ internal sealed class InstrumentorCodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeF
         TestState.Sources.Add((AttributeSource.FileName, AttributeSource.Text));
         FixedCode = fixedSource;
         FixedState.Sources.Add((AttributeSource.FileName, AttributeSource.Text));
-        ReferenceAssemblies = TestReferences.None;
+        ReferenceAssemblies = TestReferences.NoPackage;
         TestState.AdditionalReferences.AddRange(TestReferences.Framework);
         ExpectedDiagnostics.AddRange(expected);
 

@@ -9,15 +9,15 @@ namespace Instrumentor.Analyzers.Tests.Infrastructure;
 
 /// <summary>
 /// The framework references of test compilations, found on this machine: the testing library's NuGet-based
-/// <c>ReferenceAssemblies.Net.Net100</c> cannot download here (and its NuGet does not know net10.0), so the
-/// reference pack installed with the SDK is used, or the running runtime's own assemblies when no pack is found.
+/// <c>ReferenceAssemblies.Net.Net100</c> would download a package, which is not possible here, so the reference pack
+/// installed with the SDK is used, or the running runtime's own assemblies when no pack is found.
 /// </summary>
 internal static class TestReferences
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_framework = new(LoadFramework);
 
-    /// <summary>No package to resolve: the framework comes from <see cref="Framework"/> instead.</summary>
-    public static ReferenceAssemblies None { get; } = new("net8.0");
+    /// <summary>Names the target framework but has no package to resolve: the assemblies come from <see cref="Framework"/>.</summary>
+    public static ReferenceAssemblies NoPackage { get; } = new("net10.0");
 
     /// <summary>The net10.0 framework assemblies.</summary>
     public static ImmutableArray<MetadataReference> Framework => s_framework.Value;

@@ -1,0 +1,23 @@
+using Instrumentor;
+
+namespace WebApi;
+
+/// <summary>An order that was placed.</summary>
+public sealed record Order(Guid Id, string Sku, int Quantity, decimal Total, int Remaining);
+
+/// <summary>The endpoints' service: a sync and an async monitored method, each calling into <see cref="Inventory"/>.</summary>
+public sealed class OrderService(Inventory inventory)
+{
+    /// <summary>Sync: prices an order (nested span: <see cref="Inventory.UnitPrice"/>).</summary>
+    [Monitor(ProcessGroup = "orders")]
+    public decimal Quote(string sku, int quantity) => quantity * inventory.UnitPrice(sku);
+
+    /// <summary>Async: the span ends when the task completes; the nested spans keep it as parent across the await.</summary>
+    [Monitor(ProcessGroup = "orders")]
+    public async Task<Order> PlaceAsync(string sku, int quantity, CancellationToken cancellationToken)
+    {
+        await Task.Delay(5, cancellationToken);
+        int remaining = inventory.Reserve(sku, quantity);
+        return new Order(Guid.NewGuid(), sku, quantity, Quote(sku, quantity), remaining);
+    }
+}

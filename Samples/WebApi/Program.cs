@@ -1,0 +1,29 @@
+using WebApi;
+
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+
+// Options from appsettings.json's "Instrumentor" section, validated at start; the host's shutdown flushes the traces.
+builder.Services.AddInstrumentor(builder.Configuration);
+builder.Services.AddSingleton<Inventory>();
+builder.Services.AddSingleton<OrderService>();
+
+WebApplication app = builder.Build();
+
+app.MapGet("/", () => "Instrumentor WebApi sample: GET /quote/{sku}?quantity=N, POST /orders/{sku}?quantity=N");
+
+app.MapGet("/quote/{sku}", (string sku, int quantity, OrderService orders) => orders.Quote(sku, quantity));
+
+app.MapPost("/orders/{sku}", async (string sku, int quantity, OrderService orders, CancellationToken cancellationToken) =>
+{
+    try
+    {
+        return Results.Ok(await orders.PlaceAsync(sku, quantity, cancellationToken));
+    }
+    catch (InvalidOperationException ex)
+    {
+        // The exception was recorded (ERR span) on its way here, unchanged.
+        return Results.Conflict(new { error = ex.Message });
+    }
+});
+
+app.Run();
