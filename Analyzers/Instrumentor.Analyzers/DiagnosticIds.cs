@@ -46,13 +46,13 @@ public static class DiagnosticIds
     /// <summary>INSTR900: the generator failed internally.</summary>
     public const string GeneratorFailure = "INSTR900";
 
-    /// <summary>The title of <see cref="GeneratorFailure"/>; the generator must report it with exactly this title.</summary>
-    public const string GeneratorFailureTitle = "Instrumentor generator failed";
+    /// <summary>The title of <see cref="GeneratorFailure"/>; the generator reports it with exactly this title.</summary>
+    public const string GeneratorFailureTitle = "Instrumentor generator failure";
 
     /// <summary>
-    /// The message format of <see cref="GeneratorFailure"/>: {0} is the exception type, {1} its message, {2} what the
-    /// generator was doing (for example the file being processed).
+    /// The message format of <see cref="GeneratorFailure"/>: {0} is the method whose wrapper could not be generated,
+    /// {1} the error.
     /// </summary>
     public const string GeneratorFailureMessageFormat =
-        "The Instrumentor generator failed ({0}: {1}) while {2}; calls in this project are not traced";
+        "Instrumentor could not generate the tracing wrapper for '{0}': {1}. Calls to it are not traced; please report this.";
 }

@@ -9,10 +9,17 @@ namespace Instrumentor.Analyzers.Project;
 /// What the analyzer can know about the <c>InterceptorsNamespaces</c> MSBuild property of the project being compiled.
 /// </summary>
 /// <remarks>
-/// Two sources: the global analyzer options (<c>build_property.InterceptorsNamespaces</c>, visible because the package
-/// declares it a <c>CompilerVisibleProperty</c>; the SDK writes an empty value when the property is unset), and the
-/// parse options' <c>InterceptorsNamespaces</c> feature, which the compiler itself reads. Either one listing the
-/// namespace enables interception. When neither is present the analyzer cannot know, and says nothing.
+/// Two sources, either of which listing the namespace enables interception:
+/// <list type="bullet">
+/// <item><description>the parse options' <c>InterceptorsNamespaces</c> feature: the whole list the compiler itself
+/// reads (the SDK merges <c>InterceptorsNamespaces</c> and <c>InterceptorsPreviewNamespaces</c> into it, and for
+/// net10.0 always sets it);</description></item>
+/// <item><description><c>build_property.InterceptorsNamespaces</c> (and the preview variant) from the global analyzer
+/// options, visible because the package declares a <c>CompilerVisibleProperty</c>. The SDK writes an empty value when
+/// the property is unset; the editorconfig format reads <c>;</c> as a comment, so only the first entry of a list
+/// arrives this way.</description></item>
+/// </list>
+/// When neither is present the analyzer cannot know, and says nothing.
 /// </remarks>
 internal readonly struct InterceptorsNamespacesOption
 {

@@ -10,15 +10,12 @@ internal sealed class InstrumentorSymbols
 {
     private InstrumentorSymbols(Compilation compilation, INamedTypeSymbol monitor)
     {
-        Compilation = compilation;
         Monitor = monitor;
         TraceTime = compilation.GetTypeByMetadataName("Instrumentor.TraceTimeAttribute");
         MonitorAll = compilation.GetTypeByMetadataName("Instrumentor.MonitorAllAttribute");
         Sensitive = compilation.GetTypeByMetadataName("Instrumentor.SensitiveAttribute");
         NotCaptured = compilation.GetTypeByMetadataName("Instrumentor.NotCapturedAttribute");
     }
-
-    public Compilation Compilation { get; }
 
     public INamedTypeSymbol Monitor { get; }
 

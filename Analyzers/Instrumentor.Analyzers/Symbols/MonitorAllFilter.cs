@@ -4,27 +4,22 @@ using Microsoft.CodeAnalysis;
 namespace Instrumentor.Analyzers.Symbols;
 
 /// <summary>
-/// The method-name filter of one assembly's <c>[assembly: MonitorAll(Include = ..., Exclude = ...)]</c>.
+/// The method-name filter of one assembly's <c>[assembly: MonitorAll(Include = ..., Exclude = ...)]</c>, with the
+/// generator's semantics: a method is selected when <c>Include</c> is given and matches its name, and <c>Exclude</c>
+/// is absent or does not match. Both are regular expressions, so an empty one matches every name.
 /// </summary>
-/// <remarks>
-/// A missing or empty Include selects every method (the attribute is named MonitorAll); a missing or empty Exclude
-/// excludes none. An invalid pattern never matches, as in the generator; INSTR005 reports it.
-/// </remarks>
+/// <remarks>An invalid pattern never matches; INSTR005 makes it a build error.</remarks>
 internal sealed class MonitorAllFilter
 {
-    /// <summary>The filter of an assembly without <c>[assembly: MonitorAll]</c>: selects nothing.</summary>
-    public static readonly MonitorAllFilter None = new(isPresent: false, include: null, includeValid: false, exclude: null);
+    /// <summary>The filter of an assembly without <c>[assembly: MonitorAll]</c> or without <c>Include</c>: selects nothing.</summary>
+    public static readonly MonitorAllFilter None = new(include: null, exclude: null);
 
-    private readonly bool _isPresent;
     private readonly Regex? _include;
-    private readonly bool _includeValid;
     private readonly Regex? _exclude;
 
-    private MonitorAllFilter(bool isPresent, Regex? include, bool includeValid, Regex? exclude)
+    private MonitorAllFilter(Regex? include, Regex? exclude)
     {
-        _isPresent = isPresent;
         _include = include;
-        _includeValid = includeValid;
         _exclude = exclude;
     }
 
@@ -48,46 +43,29 @@ internal sealed class MonitorAllFilter
     }
 
     /// <summary>Whether a method named <paramref name="methodName"/> is selected.</summary>
-    public bool Matches(string methodName)
-    {
-        if (!_isPresent || !_includeValid)
-        {
-            return false;
-        }
-
-        if (_include is not null && !RegexPattern.IsMatch(_include, methodName))
-        {
-            return false;
-        }
-
-        return _exclude is null || !RegexPattern.IsMatch(_exclude, methodName);
-    }
+    public bool Matches(string methodName) =>
+        _include is not null
+        && RegexPattern.IsMatch(_include, methodName)
+        && (_exclude is null || !RegexPattern.IsMatch(_exclude, methodName));
 
     private static MonitorAllFilter From(AttributeData attribute)
     {
-        string? include = null;
-        string? exclude = null;
-        foreach (var argument in attribute.NamedArguments)
+        Regex? include = null;
+        Regex? exclude = null;
+        if (AttributeArguments.TryGetNamed(attribute, "Include", out var includeValue)
+            && includeValue.Value is string includePattern)
         {
-            if (argument.Key == "Include")
-            {
-                include = argument.Value.Value as string;
-            }
-            else if (argument.Key == "Exclude")
-            {
-                exclude = argument.Value.Value as string;
-            }
+            // An invalid Include leaves the filter empty: nothing is selected.
+            RegexPattern.TryCreate(includePattern, out include, out _);
         }
 
-        Regex? includeRegex = null;
-        var includeValid = string.IsNullOrEmpty(include) || RegexPattern.TryCreate(include!, out includeRegex, out _);
-        Regex? excludeRegex = null;
-        if (!string.IsNullOrEmpty(exclude))
+        if (AttributeArguments.TryGetNamed(attribute, "Exclude", out var excludeValue)
+            && excludeValue.Value is string excludePattern)
         {
-            // An invalid Exclude pattern matches nothing, so it excludes nothing.
-            RegexPattern.TryCreate(exclude!, out excludeRegex, out _);
+            // An invalid Exclude matches nothing, so it excludes nothing.
+            RegexPattern.TryCreate(excludePattern, out exclude, out _);
         }
 
-        return new MonitorAllFilter(isPresent: true, includeRegex, includeValid, excludeRegex);
+        return include is null ? None : new MonitorAllFilter(include, exclude);
     }
 }

@@ -5,13 +5,14 @@ using Microsoft.CodeAnalysis;
 namespace Instrumentor.Analyzers.Symbols;
 
 /// <summary>
-/// Decides, as the generator does, whether calls to a method are traced. One instance per compilation; answers are
-/// cached because the same methods are asked about from every call site.
+/// Decides whether calls to a method are traced (the contract of DESIGN §2 that the generator implements). One
+/// instance per compilation; answers are cached because the same methods are asked about from every call site.
 /// </summary>
 /// <remarks>
-/// A method is monitored when it (or, for a reduced extension or a constructed generic method, its definition) carries
-/// <c>[Monitor]</c> or <c>[TraceTime]</c>; when it is an ordinary method of a type carrying <c>[Monitor]</c>; or when it
-/// is an ordinary method whose name passes the <c>[assembly: MonitorAll]</c> filter of its own assembly.
+/// Only ordinary methods are monitored. Such a method is monitored when it (or, for a reduced extension or a
+/// constructed generic method, its definition) carries <c>[Monitor]</c> or <c>[TraceTime]</c>; when its type carries
+/// <c>[Monitor]</c>; or when the user wrote it and its name passes the <c>[assembly: MonitorAll]</c> filter of its own
+/// assembly.
 /// </remarks>
 internal sealed class MonitoredMethods
 {
@@ -46,7 +47,7 @@ internal sealed class MonitoredMethods
             return own;
         }
 
-        return IsCoveredByTypeOrAssembly(method) && method.ContainingType is { } type
+        return IsMonitored(method) && method.ContainingType is { } type
             ? _symbols.FindMonitorAttribute(type)
             : null;
     }
@@ -56,29 +57,27 @@ internal sealed class MonitoredMethods
 
     private bool Compute(IMethodSymbol method)
     {
+        // Only ordinary methods are ever traced: [Monitor] on a constructor, accessor, operator, local function or
+        // lambda has no effect (INSTR001 says so), and a type-level [Monitor] or MonitorAll does not select them.
+        if (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type)
+        {
+            return false;
+        }
+
         if (_symbols.FindMonitorAttribute(method) is not null)
         {
             return true;
         }
 
-        if (!IsCoveredByTypeOrAssembly(method))
-        {
-            return false;
-        }
-
-        if (method.ContainingType is { } type && _symbols.FindMonitorAttribute(type) is not null)
+        if (_symbols.FindMonitorAttribute(type) is not null)
         {
             return true;
         }
 
-        return method.ContainingAssembly is { } assembly
+        // MonitorAll selects by name, so it leaves out what the user did not write (record members, top-level Main).
+        return !method.IsImplicitlyDeclared
+            && !type.IsImplicitlyDeclared
+            && method.ContainingAssembly is { } assembly
             && _filters.GetOrAdd(assembly, _createFilter).Matches(method.Name);
     }
-
-    /// <summary>
-    /// A type-level <c>[Monitor]</c> and <c>MonitorAll</c> select only ordinary methods written by the user: constructors,
-    /// accessors and operators cannot be intercepted, and compiler-synthesized members (record Equals, ...) are not the user's.
-    /// </summary>
-    private static bool IsCoveredByTypeOrAssembly(IMethodSymbol method) =>
-        method.MethodKind == MethodKind.Ordinary && !method.IsImplicitlyDeclared;
 }

@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 
 namespace Instrumentor.Analyzers.Symbols;
 
-/// <summary>Parses the regular expressions of <c>[assembly: MonitorAll]</c> the way the generator does.</summary>
+/// <summary>Parses and matches the regular expressions of <c>[assembly: MonitorAll]</c>.</summary>
 internal static class RegexPattern
 {
     /// <summary>
     /// Bounds one match: a pathological pattern must slow the build by at most this much per method name, never hang it.
     /// </summary>
-    private static readonly TimeSpan s_matchTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_matchTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Parses <paramref name="pattern"/>; on failure <paramref name="error"/> holds the parser's message.</summary>
     public static bool TryCreate(string pattern, out Regex? regex, out string? error)
