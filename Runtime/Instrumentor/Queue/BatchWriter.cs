@@ -115,7 +115,9 @@ internal sealed class BatchWriter
 
         if (_stopRequested)
         {
-            return false;
+            // Records may have arrived between this round's reads and the stop request: the queues are closed
+            // before the stop is requested, so one more look is conclusive.
+            return HasWork() && !PastStopDeadline;
         }
 
         _signal.Sleep(_options.FlushInterval, HasWork);

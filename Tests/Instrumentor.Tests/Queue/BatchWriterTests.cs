@@ -159,6 +159,21 @@ public class BatchWriterTests
     }
 
     [Test]
+    public void A_record_enqueued_just_before_shutdown_is_committed_not_left_behind()
+    {
+        // Regression: the writer could read an empty queue, then see the stop request and end, leaving a record
+        // enqueued in between to the spool. Many short-lived pipelines make the window likely.
+        for (int i = 0; i < 100; i++)
+        {
+            using TracingScope tracing = TracingScope.Start();
+            SpanFactory.CallAdd(i, 0);
+            tracing.Pipeline.Shutdown(TimeSpan.FromSeconds(5)).ShouldBeTrue();
+            tracing.Sink.Spans.Count.ShouldBe(1, $"round {i}");
+            tracing.Pipeline.Stats.Spilled.ShouldBe(0);
+        }
+    }
+
+    [Test]
     public void Records_produced_after_shutdown_are_counted_as_dropped_not_lost_silently()
     {
         TracingScope tracing = TracingScope.Start();
