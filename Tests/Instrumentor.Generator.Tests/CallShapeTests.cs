@@ -104,6 +104,7 @@ public class CallShapeTests
         RecordedSpan cancel = Single("Shapes.Captures.CancelAsync");
         cancel.Status.ShouldBe("ERR");
         cancel.ExceptionType.ShouldBe("System.Threading.Tasks.TaskCanceledException");
+        cancel.Inputs.ShouldBeEmpty("a CancellationToken is not captured");
     }
 
     private static RecordedSpan Single(string process) => Spans(process).ShouldHaveSingleItem();

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Instrumentor.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -43,10 +44,7 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
             // A method reference covers method-group conversions, delegate creations (their target is the
             // reference) and function pointers (&M wraps it), so each use is reported exactly once.
             start.RegisterOperationAction(operation => AnalyzeMethodReference(operation, monitored), OperationKind.MethodReference);
-            if (lambdaExpression is not null)
-            {
-                start.RegisterOperationAction(operation => AnalyzeInvocation(operation, monitored, lambdaExpression), OperationKind.Invocation);
-            }
+            start.RegisterOperationAction(operation => AnalyzeInvocation(operation, monitored, lambdaExpression), OperationKind.Invocation);
         });
     }
 
@@ -67,12 +65,22 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
         Report(context, reference.Method, use);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, MonitoredMethods monitored, INamedTypeSymbol lambdaExpression)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, MonitoredMethods monitored, INamedTypeSymbol? lambdaExpression)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (monitored.IsMonitored(invocation.TargetMethod) && IsInsideExpressionTree(invocation, lambdaExpression))
+        if (!monitored.IsMonitored(invocation.TargetMethod))
+        {
+            return;
+        }
+
+        if (lambdaExpression is not null && IsInsideExpressionTree(invocation, lambdaExpression))
         {
             Report(context, invocation.TargetMethod, "expression tree");
+        }
+        else if (invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } })
+        {
+            // A wrapper would turn this non-virtual call into a virtual one, so the generator leaves it alone.
+            Report(context, invocation.TargetMethod, "base call");
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMethod(SymbolAnalysisContext context, InstrumentorSymbols symbols)
     {
         var method = (IMethodSymbol)context.Symbol;
-        var kind = Describe(method.MethodKind);
+        var kind = Describe(method.MethodKind) ?? DescribeUnsupportedSignature(method, context.Compilation);
         if (kind is not null)
         {
             ReportIfMonitored(context.ReportDiagnostic, method, kind, symbols, context.CancellationToken);
@@ -104,6 +104,47 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
         MethodKind.Destructor => "a finalizer",
         _ => null,
     };
+
+    /// <summary>
+    /// An ordinary method whose calls the generator cannot wrap (its rules, in Generator/Parser/Interceptability.cs):
+    /// pointers in the signature, a <c>params</c> collection other than an array, or a generic method that generated
+    /// code cannot see (an <c>[UnsafeAccessor]</c> cannot bind an open generic target).
+    /// </summary>
+    private static string? DescribeUnsupportedSignature(IMethodSymbol method, Compilation compilation)
+    {
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            return null;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+            {
+                return "a method with a pointer parameter";
+            }
+
+            if (parameter.IsParams && parameter.Type is not IArrayTypeSymbol)
+            {
+                return "a method with a params collection parameter";
+            }
+        }
+
+        if (method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+        {
+            return "a method returning a pointer";
+        }
+
+        bool generic = method.IsGenericMethod;
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            generic |= type.IsGenericType;
+        }
+
+        return generic && !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)
+            ? "a generic method that is not visible to generated code (private or protected)"
+            : null;
+    }
 
     private static string ShortName(string attributeClassName) =>
         attributeClassName.EndsWith("Attribute", StringComparison.Ordinal)

@@ -16,9 +16,10 @@ internal static class CapturePlanner
 
     public static CaptureSpec ForParameter(IParameterSymbol parameter, MonitorSettings settings, FormatterIndex formatters)
     {
-        if (!settings.CaptureArgs || parameter.RefKind == RefKind.Out
+        if (!settings.CaptureArgs || parameter.RefKind == RefKind.Out || IsCancellationToken(parameter.Type)
             || AttributeLookup.Has(parameter, KnownNames.NotCapturedAttributeName))
         {
+            // A CancellationToken carries no data worth storing (and its name would match "token" as a mask).
             return CaptureSpec.Skip;
         }
 
@@ -192,6 +193,9 @@ internal static class CapturePlanner
 
         return found;
     }
+
+    private static bool IsCancellationToken(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     private static bool IsSensitiveType(ITypeSymbol type) => AttributeLookup.Has(type, KnownNames.SensitiveAttributeName);
 

@@ -27,6 +27,20 @@ public sealed class UntracedReferenceAnalyzerTests
         Verify<UntracedReferenceAnalyzer>.Diagnostic(DiagnosticDescriptors.UntracedReference, markup).WithArguments(method, use);
 
     [Test]
+    public Task A_base_call_is_reported_and_an_ordinary_virtual_call_is_not() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Shape { [Monitor] public virtual int Area() => 1; }
+            class Square : Shape
+            {
+                public override int Area() => {|#0:base.Area()|} * 4;
+                public int Twice() => this.Area() + Area();
+            }
+            """,
+            Expected("base call", method: "Shape.Area()"));
+
+    [Test]
     public Task Method_group_of_monitored_method_is_reported() =>
         Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
             Calc + """

@@ -12,6 +12,25 @@ public sealed class UninterceptableTargetAnalyzerTests
         Verify<UninterceptableTargetAnalyzer>.Diagnostic(DiagnosticDescriptors.UninterceptableTarget, markup).WithArguments(member, kind, attribute);
 
     [Test]
+    public Task Monitor_on_a_method_with_a_params_collection_or_a_hidden_generic_method_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using Instrumentor;
+            class Bag
+            {
+                [{|#0:Monitor|}] public int Count(params List<int> items) => items.Count;
+                [{|#1:Monitor|}] private T Echo<T>(T value) => value;
+                [Monitor] public int Sum(params int[] items) => items.Length;
+                [Monitor] public T Open<T>(T value) => value;
+                [Monitor] private int Hidden(int x) => x;
+                public int Use() => Echo(1) + Hidden(2);
+            }
+            """,
+            Expected("Bag.Count(params List<int>)", "a method with a params collection parameter"),
+            Expected("Bag.Echo<T>(T)", "a generic method that is not visible to generated code (private or protected)", 1));
+
+    [Test]
     public Task Monitor_on_property_getter_is_reported() =>
         Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
             """

@@ -21,16 +21,12 @@ namespace Instrumentor.Generated
     file static class MonitorInterceptors
     {
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site0 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Captures.CancelAsync", "captures", new string[] { "cancellation" }, 1d, 1000);
+            "Shapes.Captures.CancelAsync", "captures", global::System.Array.Empty<string>(), 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnjIQAABTb3VyY2UwLmNz")] // Source0.cs(154,13)
         public static global::System.Threading.Tasks.Task<int> CancelAsync0(global::System.Threading.CancellationToken cancellation)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site0);
-            if (__span.IsSampled)
-            {
-                __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromText("<CancellationToken>"));
-            }
             global::System.Threading.Tasks.Task<int> __task;
             try
             {
