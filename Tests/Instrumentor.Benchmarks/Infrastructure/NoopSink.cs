@@ -1,0 +1,23 @@
+using System;
+using System.Threading;
+
+namespace Instrumentor.Benchmarks.Infrastructure;
+
+/// <summary>
+/// A sink that acknowledges every batch without storing it, so the real writer thread runs (dequeues, batches,
+/// counts written) but no I/O is measured. Used where the caller's cost is the subject.
+/// </summary>
+internal sealed class NoopSink : ISpanSink
+{
+    private long _records;
+
+    public string Name => "noop";
+
+    public long Records => Volatile.Read(ref _records);
+
+    public void Write(ReadOnlySpan<SpanRecord> batch) => Interlocked.Add(ref _records, batch.Length);
+
+    public void Dispose()
+    {
+    }
+}
