@@ -15,7 +15,9 @@ namespace Instrumentor.Benchmarks.Throughput;
 /// <remarks>
 /// For 1 and 2 producer threads, <c>calls</c> (default 1,000,000) monitored calls are made into a fresh temp SQLite
 /// file; the clock stops when <c>Monitoring.FlushAsync</c> reports everything committed. Reported: produce time,
-/// persisted spans/s (calls / time until flushed), the counters (dropped must be 0) and the rows in the file.
+/// persisted spans/s (calls / time until flushed), the records still queued when the producers ended and the rate
+/// at which the writer alone (no producer competing for the 2 cores) committed them, the counters (dropped must
+/// be 0) and the rows in the file.
 /// Each configuration runs twice: with the queue sized to hold the whole burst (zero loss possible), and with the
 /// default QueueCapacity (10,000), which shows what a burst faster than the store does without the spill file.
 /// </remarks>
@@ -26,8 +28,8 @@ internal static class ThroughputRun
         int calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         Console.WriteLine($"Instrumentor end-to-end throughput: {calls:N0} monitored calls (2 int args + int result) -> SQLite (WAL), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
-        Console.WriteLine("| producer threads | QueueCapacity | produce time (s) | until flushed (s) | persisted spans/s | written | dropped | rows in file | file MB |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| producer threads | QueueCapacity | produce time (s) | until flushed (s) | persisted spans/s | queued when producers ended | writer alone spans/s | written | dropped | rows in file | file MB |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 
         // A warm-up run so JIT and SQLite first-open costs are not in the first row.
         Run(threads: 1, Math.Min(calls, 50_000), queueCapacity: calls, print: false);
@@ -91,8 +93,11 @@ internal static class ThroughputRun
             }
 
             producedTicks = Stopwatch.GetTimestamp() - t0;
+            long queuedAtEnd = Monitoring.Stats.QueueDepth;
+            long t1 = Stopwatch.GetTimestamp();
             bool flushed = Monitoring.FlushAsync(TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            double drainSeconds = Stopwatch.GetElapsedTime(t1).TotalSeconds;
             MonitoringStats stats = Monitoring.Stats;
             Monitoring.Shutdown(TimeSpan.FromSeconds(30));
 
@@ -101,7 +106,7 @@ internal static class ThroughputRun
             if (print)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {threads} | {queueCapacity:N0} | {producedTicks / (double)Stopwatch.Frequency:F3} | {seconds:F3} | {stats.Written / seconds:N0} | {stats.Written:N0} | {stats.Dropped:N0} | {rows:N0} | {megabytes:F1} |"));
+                    $"| {threads} | {queueCapacity:N0} | {producedTicks / (double)Stopwatch.Frequency:F3} | {seconds:F3} | {stats.Written / seconds:N0} | {queuedAtEnd:N0} | {queuedAtEnd / drainSeconds:N0} | {stats.Written:N0} | {stats.Dropped:N0} | {rows:N0} | {megabytes:F1} |"));
                 if (!flushed)
                 {
                     Console.WriteLine("(flush timed out)");
