@@ -8,8 +8,9 @@ namespace Instrumentor.Benchmarks.Benchmarks;
 /// <summary>
 /// One writer transaction: <c>SqliteSpanSink.Write</c> of a batch of spans (2 int arguments + int result each, the
 /// shape of the caller-overhead target) into a temp file in WAL mode. 100 is the writer's starting batch size and
-/// 5,000 its largest (reached under pressure). The same rows are written again by every invocation: the file grows
-/// during the run, as a real store does.
+/// 5,000 its largest (reached under pressure). Each invocation gives the batch new ids and later timestamps first, as
+/// real traffic has (writing the same keys again would insert next to the earlier copies, all over the indexes): that
+/// costs about 10 ns a record, under 0.1% of the measured time. The file grows during the run, as a real store does.
 /// </summary>
 [MemoryDiagnoser]
 public class SqliteBatchWriteBenchmarks
@@ -30,17 +31,10 @@ public class SqliteBatchWriteBenchmarks
         Directory.CreateDirectory(_directory);
         _sink = new SqliteSpanSink(Path.Combine(_directory, "traces.db"), "bench");
         _batch = new SpanRecord[BatchSize];
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int i = 0; i < BatchSize; i++)
         {
             ref SpanRecord record = ref _batch[i];
             record.Site = s_site;
-            // Ids as the runtime makes them: trace ids start with the time, so the trace index is append-mostly
-            // (random trace ids would dirty its pages all over the file on every commit).
-            SpanIds.NewTraceId(out record.TraceHigh, out record.TraceLow);
-            record.SpanId = SpanIds.NewSpanId();
-            record.StartTimestamp = now + i;
-            record.EndTimestamp = now + i + 150;
             record.ThreadId = 1;
             record.SetArgument(0, CapturedValue.FromInt64(i));
             record.SetArgument(1, CapturedValue.FromInt64(i + 1));
@@ -58,5 +52,21 @@ public class SqliteBatchWriteBenchmarks
     }
 
     [Benchmark]
-    public void WriteBatch() => _sink!.Write(_batch);
+    public void WriteBatch()
+    {
+        SpanRecord[] batch = _batch!;
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < batch.Length; i++)
+        {
+            // Ids as the runtime makes them: trace ids start with the time, so the trace index is append-mostly
+            // (random trace ids would dirty its pages all over the file on every commit).
+            ref SpanRecord record = ref batch[i];
+            SpanIds.NewTraceId(out record.TraceHigh, out record.TraceLow);
+            record.SpanId = SpanIds.NewSpanId();
+            record.StartTimestamp = now - 150 + i;
+            record.EndTimestamp = now + i;
+        }
+
+        _sink!.Write(batch);
+    }
 }
