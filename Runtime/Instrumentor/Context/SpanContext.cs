@@ -33,9 +33,15 @@ internal static class SpanContext
     }
 
     /// <summary>Finds the parent of a span starting now and decides whether it is sampled.</summary>
-    internal static ParentSpan ResolveParent(MonitorSite site, AsyncSpanFrame? asyncFrame)
+    internal static ParentSpan ResolveParent(MonitorSite site, AsyncSpanFrame? asyncFrame) =>
+        ResolveParent(site, asyncFrame, ref t_frame, ref SpanIds.ThreadRandom);
+
+    /// <summary>
+    /// Finds the parent of a span starting now and decides whether it is sampled, given this thread's sync frame
+    /// slot and random generator (fetched once by the caller: each [ThreadStatic] access costs a runtime call).
+    /// </summary>
+    internal static ParentSpan ResolveParent(MonitorSite site, AsyncSpanFrame? asyncFrame, ref ThreadSpanFrame frame, ref SpanIds.Xoshiro random)
     {
-        ref ThreadSpanFrame frame = ref t_frame;
         if (frame.Active && ReferenceEquals(frame.AsyncAtEntry, asyncFrame))
         {
             return new ParentSpan(frame.TraceHigh, frame.TraceLow, frame.SpanId, frame.Sampled);
@@ -46,19 +52,19 @@ internal static class SpanContext
             return new ParentSpan(asyncFrame.TraceHigh, asyncFrame.TraceLow, asyncFrame.SpanId, asyncFrame.Sampled);
         }
 
-        return RootOrActivity(site);
+        return RootOrActivity(site, ref random);
     }
 
-    private static ParentSpan RootOrActivity(MonitorSite site)
+    private static ParentSpan RootOrActivity(MonitorSite site, ref SpanIds.Xoshiro random)
     {
         Activity? activity = Activity.Current;
         if (activity is not null && activity.IdFormat == ActivityIdFormat.W3C)
         {
             SpanIds.FromActivity(activity.TraceId, out ulong high, out ulong low);
-            return new ParentSpan(high, low, SpanIds.FromActivity(activity.SpanId), site.SampleRoot());
+            return new ParentSpan(high, low, SpanIds.FromActivity(activity.SpanId), site.SampleRoot(ref random));
         }
 
-        SpanIds.NewTraceId(out ulong traceHigh, out ulong traceLow);
-        return new ParentSpan(traceHigh, traceLow, 0, site.SampleRoot());
+        SpanIds.NewTraceId(ref random, out ulong traceHigh, out ulong traceLow);
+        return new ParentSpan(traceHigh, traceLow, 0, site.SampleRoot(ref random));
     }
 }

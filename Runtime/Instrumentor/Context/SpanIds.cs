@@ -15,16 +15,22 @@ internal static class SpanIds
 
     private static readonly long s_unixMsAtStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Environment.TickCount64;
 
-    /// <summary>Returns 64 random bits from this thread's generator.</summary>
-    internal static ulong NextRandom()
+    /// <summary>
+    /// This thread's generator, seeded on first use. The hot path fetches it once per span and passes it by
+    /// reference: each [ThreadStatic] access is a call into the runtime on Linux (a few ns), not a plain load.
+    /// </summary>
+    internal static ref Xoshiro ThreadRandom
     {
-        ref Xoshiro state = ref t_state;
-        if (state.S0 == 0 && state.S1 == 0 && state.S2 == 0 && state.S3 == 0)
+        get
         {
-            state.Seed();
-        }
+            ref Xoshiro state = ref t_state;
+            if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+            {
+                state.Seed();
+            }
 
-        return state.Next();
+            return ref state;
+        }
     }
 
     /// <summary>Seeds this thread's generator (tests: a fixed seed makes sampling reproducible).</summary>
@@ -46,19 +52,28 @@ internal static class SpanIds
         return z ^ (z >> 31);
     }
 
+    /// <summary>Returns 64 random bits from this thread's generator.</summary>
+    internal static ulong NextRandom() => ThreadRandom.Next();
+
     /// <summary>A new span id: 8 random bytes, never zero (zero means "no span" in W3C).</summary>
-    internal static ulong NewSpanId()
+    internal static ulong NewSpanId() => NewSpanId(ref ThreadRandom);
+
+    /// <summary>A new span id from <paramref name="random"/> (this thread's generator).</summary>
+    internal static ulong NewSpanId(ref Xoshiro random)
     {
-        ulong id = NextRandom();
+        ulong id = random.Next();
         return id != 0 ? id : 1;
     }
 
     /// <summary>A new trace id: 48 bits of Unix milliseconds, then 80 random bits.</summary>
-    internal static void NewTraceId(out ulong high, out ulong low)
+    internal static void NewTraceId(out ulong high, out ulong low) => NewTraceId(ref ThreadRandom, out high, out low);
+
+    /// <summary>A new trace id from <paramref name="random"/> (this thread's generator).</summary>
+    internal static void NewTraceId(ref Xoshiro random, out ulong high, out ulong low)
     {
         ulong unixMs = (ulong)(s_unixMsAtStart + Environment.TickCount64);
-        high = (unixMs << 16) | (NextRandom() & 0xFFFF);
-        low = NextRandom();
+        high = (unixMs << 16) | (random.Next() & 0xFFFF);
+        low = random.Next();
     }
 
     /// <summary>Reads a W3C trace id into two big-endian halves.</summary>
@@ -78,7 +93,8 @@ internal static class SpanIds
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
     }
 
-    private struct Xoshiro
+    /// <summary>xoshiro256** state; all zero means not seeded yet.</summary>
+    internal struct Xoshiro
     {
         public ulong S0, S1, S2, S3;
 

@@ -52,13 +52,16 @@ public sealed class MonitorSite
     internal bool NeverSampled { get; }
 
     /// <summary>Decides whether a root call is sampled, from one draw of the thread's random generator.</summary>
-    internal bool SampleRoot()
+    internal bool SampleRoot() => SampleRoot(ref SpanIds.ThreadRandom);
+
+    /// <summary>Decides whether a root call is sampled, from one draw of <paramref name="random"/> (this thread's generator).</summary>
+    internal bool SampleRoot(ref SpanIds.Xoshiro random)
     {
         if (AlwaysSampled)
         {
             return true;
         }
 
-        return !NeverSampled && SpanIds.NextRandom() < _sampleThreshold;
+        return !NeverSampled && random.Next() < _sampleThreshold;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Instrumentor.Runtime;
 
@@ -26,15 +27,29 @@ public struct SyncSpan
     public readonly bool IsSampled => _sampled;
 
     /// <summary>Starts the span of a call to <paramref name="site"/> and makes it current on this thread.</summary>
+    /// <remarks>
+    /// Inlined into the wrapper so the span is filled in place in the wrapper's frame: returning a ~300-byte struct
+    /// that holds references from a call costs a second zeroing and a copy with write barriers.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SyncSpan Start(MonitorSite site)
     {
         SyncSpan span = default;
-        AsyncSpanFrame? asyncFrame = SpanContext.CurrentAsyncFrame;
-        ParentSpan parent = SpanContext.ResolveParent(site, asyncFrame);
-        ulong spanId = SpanIds.NewSpanId();
+        span.Begin(site);
+        return span;
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Begin(MonitorSite site)
+    {
+        AsyncSpanFrame? asyncFrame = SpanContext.CurrentAsyncFrame;
+        // Each [ThreadStatic] access is a runtime call: fetch the frame slot and the id generator once.
         ref ThreadSpanFrame frame = ref SpanContext.ThreadFrame;
-        span._saved = frame;
+        ref SpanIds.Xoshiro random = ref SpanIds.ThreadRandom;
+        ParentSpan parent = SpanContext.ResolveParent(site, asyncFrame, ref frame, ref random);
+        ulong spanId = SpanIds.NewSpanId(ref random);
+
+        _saved = frame;
         frame.TraceHigh = parent.TraceHigh;
         frame.TraceLow = parent.TraceLow;
         frame.SpanId = spanId;
@@ -42,10 +57,8 @@ public struct SyncSpan
         frame.Active = true;
         frame.Sampled = parent.Sampled;
 
-        span._sampled = parent.Sampled;
-        span._record.Begin(site, parent, spanId);
-
-        return span;
+        _sampled = parent.Sampled;
+        _record.Begin(site, parent, spanId);
     }
 
     /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
@@ -62,13 +75,18 @@ public struct SyncSpan
     public readonly void Exit() => SpanContext.ThreadFrame = _saved;
 
     /// <summary>Ends a sampled call that returned normally and queues its record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Complete()
     {
-        if (!_sampled)
+        if (_sampled)
         {
-            return;
+            CompleteSampled();
         }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CompleteSampled()
+    {
         _record.EndTimestamp = Stopwatch.GetTimestamp();
         _record.ThreadId = Environment.CurrentManagedThreadId;
         RecordQueue.Enqueue(ref _record);

@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Instrumentor.Benchmarks.Infrastructure;
+using Instrumentor.Benchmarks.Targets;
+
+namespace Instrumentor.Benchmarks.Benchmarks;
+
+/// <summary>
+/// Async wrappers (a task completed at once, a task completed later) and captures by reference, by count and
+/// masked. Each category has its untraced twin as baseline, so the ratio column is the tracing cost.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class AsyncAndArgumentBenchmarks
+{
+    private const string Completed = "Task<int> completed";
+    private const string Yielding = "Task<int> await Task.Yield()";
+    private const string StringArg = "string argument";
+    private const string ListArg = "List<int> argument";
+    private const string MaskedArg = "masked argument";
+
+    private readonly List<int> _items = new() { 1, 2, 3 };
+    private readonly string _text = "The quick brown fox jumps over the lazy dog";
+    private readonly string _user = "alice";
+    private readonly string _password = "correct horse battery staple";
+    private readonly int _a = 3;
+    private readonly int _b = 4;
+
+    [GlobalSetup]
+    public void Setup() => InstrumentorPipeline.StartWithNoopSink();
+
+    [GlobalCleanup]
+    public void Cleanup() => InstrumentorPipeline.Report("async and arguments");
+
+    [BenchmarkCategory(Completed), Benchmark(Baseline = true)]
+    public async Task<int> CompletedDirect() => await AsyncCalculator.AddCompleted(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(Completed), Benchmark]
+    public async Task<int> CompletedMonitored() => await AsyncCalculator.AddCompletedMonitored(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(Yielding), Benchmark(Baseline = true)]
+    public async Task<int> YieldingDirect() => await AsyncCalculator.AddYielding(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(Yielding), Benchmark]
+    public async Task<int> YieldingMonitored() => await AsyncCalculator.AddYieldingMonitored(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(StringArg), Benchmark(Baseline = true)]
+    public int StringDirect() => ArgumentTargets.Length(_text);
+
+    [BenchmarkCategory(StringArg), Benchmark]
+    public int StringMonitored() => ArgumentTargets.LengthMonitored(_text);
+
+    [BenchmarkCategory(ListArg), Benchmark(Baseline = true)]
+    public int ListDirect() => ArgumentTargets.Count(_items);
+
+    [BenchmarkCategory(ListArg), Benchmark]
+    public int ListMonitored() => ArgumentTargets.CountMonitored(_items);
+
+    [BenchmarkCategory(MaskedArg), Benchmark(Baseline = true)]
+    public bool MaskedDirect() => ArgumentTargets.Login(_user, _password);
+
+    [BenchmarkCategory(MaskedArg), Benchmark]
+    public bool MaskedMonitored() => ArgumentTargets.LoginMonitored(_user, _password);
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Channels;
+using BenchmarkDotNet.Attributes;
+using Instrumentor.Runtime;
+
+namespace Instrumentor.Benchmarks.Benchmarks;
+
+/// <summary>
+/// The pieces the sync wrapper is made of, timed one by one (docs/benchmarks.md, "Why"): clock reads, context reads,
+/// id generation, the span start/exit without the queue, and the bounded channel the record goes into.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathPieceBenchmarks
+{
+    private static readonly AsyncLocal<object?> s_asyncLocal = new();
+    private static readonly MonitorSite s_sampled = new("Bench.Pieces.Sampled", null, new[] { "a", "b" }, 1.0, 1000);
+    private static readonly MonitorSite s_unsampled = new("Bench.Pieces.Unsampled", null, new[] { "a", "b" }, 0.0, 1000);
+
+    [ThreadStatic] private static long t_slot;
+
+    private readonly Channel<SpanRecord> _channel = Channel.CreateBounded<SpanRecord>(new BoundedChannelOptions(1024)
+    {
+        SingleReader = true,
+        SingleWriter = false,
+        FullMode = BoundedChannelFullMode.Wait,
+        AllowSynchronousContinuations = false,
+    });
+
+    private readonly ConcurrentQueue<SpanRecord> _concurrentQueue = new();
+
+    private SpanRecord _record;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _record.Site = s_sampled;
+        _record.SetArgument(0, CapturedValue.FromInt64(3));
+        _record.SetArgument(1, CapturedValue.FromInt64(4));
+        _record.Result = CapturedValue.FromInt64(7);
+        Console.WriteLine($"// sizeof(SpanRecord) = {Unsafe.SizeOf<SpanRecord>()} B, sizeof(SyncSpan) = {Unsafe.SizeOf<SyncSpan>()} B, sizeof(CapturedValue) = {Unsafe.SizeOf<CapturedValue>()} B");
+    }
+
+    [Benchmark]
+    public long StopwatchGetTimestamp() => Stopwatch.GetTimestamp();
+
+    [Benchmark]
+    public long EnvironmentTickCount64() => Environment.TickCount64;
+
+    [Benchmark]
+    public Activity? ActivityCurrent() => Activity.Current;
+
+    [Benchmark]
+    public object? AsyncLocalRead() => s_asyncLocal.Value;
+
+    [Benchmark]
+    public long ThreadStaticReadWrite() => ++t_slot;
+
+    [Benchmark]
+    public ulong NewSpanId() => SpanIds.NewSpanId();
+
+    [Benchmark]
+    public ulong NewTraceId()
+    {
+        SpanIds.NewTraceId(out ulong high, out ulong low);
+        return high ^ low;
+    }
+
+    /// <summary>The whole unsampled wrapper minus the target call: start, exit, complete (which returns at once).</summary>
+    [Benchmark]
+    public bool UnsampledStartExit()
+    {
+        SyncSpan span = SyncSpan.Start(s_unsampled);
+        span.Exit();
+        span.Complete();
+        return span.IsSampled;
+    }
+
+    /// <summary>The sampled wrapper minus the queue: start (1 timestamp), 3 captures, exit, the end timestamp.</summary>
+    [Benchmark]
+    public long SampledStartExitNoEnqueue()
+    {
+        SyncSpan span = SyncSpan.Start(s_sampled);
+        span.SetArgument(0, CapturedValue.FromInt64(3));
+        span.SetArgument(1, CapturedValue.FromInt64(4));
+        span.Exit();
+        span.SetResult(CapturedValue.FromInt64(7));
+        return Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Copying one record (the size of what goes through the queue).</summary>
+    [Benchmark]
+    public long CopyRecord()
+    {
+        SpanRecord copy = Copy(in _record);
+        return (long)copy.SpanId;
+    }
+
+    /// <summary>The bounded channel alone, one thread, no contention: TryWrite then TryRead of one record.</summary>
+    [Benchmark]
+    public bool ChannelTryWriteTryRead()
+    {
+        _channel.Writer.TryWrite(_record);
+        return _channel.Reader.TryRead(out _);
+    }
+
+    /// <summary>A lock-free queue for comparison: Enqueue then TryDequeue of one record, one thread.</summary>
+    [Benchmark]
+    public bool ConcurrentQueueEnqueueDequeue()
+    {
+        _concurrentQueue.Enqueue(_record);
+        return _concurrentQueue.TryDequeue(out _);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SpanRecord Copy(in SpanRecord record) => record;
+}

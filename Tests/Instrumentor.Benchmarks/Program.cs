@@ -1,0 +1,27 @@
+using System;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+
+namespace Instrumentor.Benchmarks;
+
+/// <summary>
+/// BenchmarkDotNet suite of Instrumentor (docs/benchmarks.md). Any BDN arguments work (<c>--filter</c>, <c>--job</c>);
+/// <c>--throughput</c> instead runs the end-to-end SQLite throughput measurement (not a BDN benchmark).
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--throughput")
+        {
+            return Throughput.ThroughputRun.Execute(args.AsSpan(1).ToArray());
+        }
+
+        // Min and Median next to Mean: on a shared 2-core machine, preemption only ever adds time, so the minimum of
+        // many short iterations is the most repeatable estimate of a cost, and the median the typical one.
+        IConfig config = DefaultConfig.Instance.AddColumn(StatisticColumn.Min, StatisticColumn.Median);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Reproduces the numbers of docs/benchmarks.md.
+#
+#   Tests/Instrumentor.Benchmarks/run.sh              # everything (about 15 minutes on 2 cores)
+#   Tests/Instrumentor.Benchmarks/run.sh caller queue # only some parts
+#
+# Parts: caller, async, queue, sqlite, pieces, throughput, generator.
+# BDN_ARGS overrides the job (default: "--job short --iterationCount 15 --iterationTime 250": 1 launch, 3 warm-up
+# and 15 measured iterations of 250 ms; the tables also show Min and Median, the robust figures on a shared machine).
+# Results (BDN's markdown tables and logs) go to Tests/Instrumentor.Benchmarks/BenchmarkDotNet.Artifacts/ and
+# Tests/Instrumentor.Benchmarks.Generator/BenchmarkDotNet.Artifacts/; the whole output, with the load average before
+# each part, is also saved to BenchmarkDotNet.Artifacts/run.log, and the throughput table to throughput.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+parts=("$@")
+if [ ${#parts[@]} -eq 0 ]; then
+  parts=(caller async queue sqlite pieces throughput generator)
+fi
+read -r -a bdn_args <<< "${BDN_ARGS:---job short --iterationCount 15 --iterationTime 250}"
+
+bench_dll=bin/Release/net10.0/Instrumentor.Benchmarks.dll
+generator_dir=../Instrumentor.Benchmarks.Generator
+
+dotnet build -c Release -nologo -v:q Instrumentor.Benchmarks.csproj
+dotnet build -c Release -nologo -v:q "$generator_dir/Instrumentor.Benchmarks.Generator.csproj"
+mkdir -p BenchmarkDotNet.Artifacts
+exec > >(tee BenchmarkDotNet.Artifacts/run.log) 2>&1
+echo "$(date -u +%FT%TZ) $(nproc) cores, $(dotnet --version) SDK, parts: ${parts[*]}, BDN args: ${bdn_args[*]}"
+
+run_bdn() {
+  dotnet "$bench_dll" --filter "$1" "${bdn_args[@]}"
+}
+
+for part in "${parts[@]}"; do
+  echo "=== $part: load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  case "$part" in
+    caller)     run_bdn '*CallerOverheadBenchmarks*' ;;
+    async)      run_bdn '*AsyncAndArgumentBenchmarks*' ;;
+    queue)      run_bdn '*QueueEnqueueBenchmarks*' ;;
+    sqlite)     run_bdn '*SqliteBatchWriteBenchmarks*' ;;
+    pieces)     run_bdn '*HotPathPieceBenchmarks*' ;;
+    throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
+    generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
+    *) echo "unknown part '$part' (caller, async, queue, sqlite, pieces, throughput, generator)" >&2; exit 2 ;;
+  esac
+done
+
+echo
+echo "Tables: Tests/Instrumentor.Benchmarks/BenchmarkDotNet.Artifacts/results/*-report-github.md and $generator_dir/BenchmarkDotNet.Artifacts/results/"
