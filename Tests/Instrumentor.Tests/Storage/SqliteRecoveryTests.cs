@@ -129,6 +129,36 @@ public class SqliteRecoveryTests
     }
 
     [Test]
+    public void A_corrupt_database_gives_a_clear_error_is_left_untouched_and_the_records_wait_in_the_spool()
+    {
+        byte[] garbage = System.Text.Encoding.ASCII.GetBytes(new string('x', 8192));
+        File.WriteAllBytes(_db, garbage);
+        TextWriter original = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            Monitoring.Configure(o => { o.DatabasePath = _db; o.SpoolPath = _spool; });
+            for (int i = 0; i < 10; i++)
+            {
+                SpanFactory.CallAdd(i, i).ShouldBe(2 * i);
+            }
+
+            Monitoring.FlushAsync(TimeSpan.FromMilliseconds(300)).GetAwaiter().GetResult().ShouldBeFalse();
+            Monitoring.Shutdown(TimeSpan.FromMilliseconds(300)).ShouldBeTrue("the records are saved to the spool, not lost");
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        captured.ToString().ShouldContain("cannot write traces to '" + _db + "'");
+        captured.ToString().ShouldContain("file is not a database");
+        File.ReadAllBytes(_db).ShouldBe(garbage, "someone's file is never overwritten");
+        new FileInfo(_spool).Length.ShouldBeGreaterThan(SpoolFile.HeaderSize);
+    }
+
+    [Test]
     public void A_spool_file_with_an_unknown_header_is_kept_aside_not_overwritten()
     {
         File.WriteAllText(_spool, "this is not a spool file, but someone's data that must not be lost");
