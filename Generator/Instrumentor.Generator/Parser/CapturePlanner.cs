@@ -25,7 +25,7 @@ internal static class CapturePlanner
 
         if (AttributeLookup.Has(parameter, KnownNames.SensitiveAttributeName)
             || IsSensitiveType(parameter.Type)
-            || SensitiveNames.Matches(parameter.Name))
+            || Instrumentor.Analyzers.Symbols.SensitiveNames.LooksSensitive(parameter.Name))
         {
             return CaptureSpec.Masked;
         }
