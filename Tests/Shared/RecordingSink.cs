@@ -13,7 +13,6 @@ internal sealed class RecordingSink : ISpanSink
 {
     private readonly object _lock = new();
     private readonly List<RecordedSpan> _spans = new();
-    private readonly List<int> _batchSizes = new();
     private readonly List<IReadOnlyList<string>> _batchStatuses = new();
     private readonly Dictionary<string, long> _checkpoints = new();
     private int _failuresLeft;
@@ -118,7 +117,6 @@ internal sealed class RecordingSink : ISpanSink
         lock (_lock)
         {
             _spans.AddRange(converted);
-            _batchSizes.Add(batch.Length);
             if (KeepSpans)
             {
                 _batchStatuses.Add(statuses);

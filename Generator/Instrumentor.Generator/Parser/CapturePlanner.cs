@@ -91,7 +91,7 @@ internal static class CapturePlanner
 
         if (type.IsReferenceType && HasCountProperty(type))
         {
-            return CaptureSpec.AsCount(Display(type), "Count");
+            return CaptureSpec.AsCount(Display(type));
         }
 
         return CaptureSpec.AsText("<" + Display(type) + ">", nullable: !type.IsValueType);

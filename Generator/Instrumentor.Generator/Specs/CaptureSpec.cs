@@ -17,7 +17,7 @@ internal sealed record CaptureSpec(CaptureKind Kind, string Factory, string Text
 
     public static CaptureSpec AsText(string text, bool nullable) => new(nullable ? CaptureKind.TextUnlessNull : CaptureKind.Text, "", text, "");
 
-    public static CaptureSpec AsCount(string display, string countExpression) => new(CaptureKind.Count, countExpression, display, "");
+    public static CaptureSpec AsCount(string display) => new(CaptureKind.Count, "", display, "");
 
     public static CaptureSpec AsLength(string display) => new(CaptureKind.Length, "", display, "");
 }

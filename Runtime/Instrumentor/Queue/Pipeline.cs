@@ -54,8 +54,6 @@ internal sealed class Pipeline
 
     internal MonitoringOptions Options { get; }
 
-    internal bool IsStopped => Volatile.Read(ref _stopped) != 0;
-
     /// <summary>Creates the pipeline described by <paramref name="options"/> (the SQLite store, if a path is set).</summary>
     internal static Pipeline Create(MonitoringOptions options)
     {

@@ -58,33 +58,26 @@ public sealed class AsyncSpan : AsyncSpanFrame
     }
 
     /// <summary>Ends the span when <paramref name="task"/> completes; returns <paramref name="task"/> itself.</summary>
-    public Task Track(Task task)
-    {
-        if (task is null || task.IsCompleted)
-        {
-            Finish(task);
-        }
-        else
-        {
-            task.ContinueWith(static (t, state) => ((AsyncSpan)state!).Finish(t), this,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        return task!;
-    }
+    public Task Track(Task task) => WhenDone(task, static (t, state) => ((AsyncSpan)state!).Finish(t));
 
     /// <summary>Ends the span when <paramref name="task"/> completes, capturing its result; returns <paramref name="task"/>.</summary>
     public Task<T> Track<T>(Task<T> task, Func<T, CapturedValue>? captureResult)
     {
         _captureResult = captureResult;
+        WhenDone(task, static (t, state) => ((AsyncSpan)state!).Finish((Task<T>?)t));
+        return task;
+    }
+
+    /// <summary>Runs <paramref name="finish"/> now if the task is done, else once when it completes (before the caller's await resumes).</summary>
+    private Task WhenDone(Task task, Action<Task, object?> finish)
+    {
         if (task is null || task.IsCompleted)
         {
-            Finish(task);
+            finish(task!, this);
         }
         else
         {
-            task.ContinueWith(static (t, state) => ((AsyncSpan)state!).Finish(t), this,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            task.ContinueWith(finish, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return task!;

@@ -66,12 +66,19 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     /// <summary>Whether this enumeration is the traced one (the first).</summary>
     internal bool TryBegin() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
 
-    internal void ItemYielded()
+    /// <summary>One step of the traced enumeration: counts the item, or ends the span at the end of the sequence.</summary>
+    internal bool Stepped(bool more)
     {
-        if (_items++ == 0 && Sampled)
+        if (!more)
+        {
+            Finish(null);
+        }
+        else if (_items++ == 0 && Sampled)
         {
             _firstItemTimestamp = Stopwatch.GetTimestamp();
         }
+
+        return more;
     }
 
     /// <summary>Ends the span: <paramref name="exception"/> null for a normal end or an early disposal.</summary>
@@ -160,16 +167,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
                 throw;
             }
 
-            if (more)
-            {
-                span.ItemYielded();
-            }
-            else
-            {
-                span.Finish(null);
-            }
-
-            return more;
+            return span.Stepped(more);
         }
 
         public void Reset() => inner.Reset();
@@ -213,16 +211,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
                 throw;
             }
 
-            if (more)
-            {
-                span.ItemYielded();
-            }
-            else
-            {
-                span.Finish(null);
-            }
-
-            return more;
+            return span.Stepped(more);
         }
 
         public async ValueTask DisposeAsync()
