@@ -47,18 +47,7 @@ public class CrashRecoveryTests
 
     private static int RunAndKill(FixtureApp app, IDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet", Path.Combine("bin", "Debug", "net10.0", "CrashApp.dll") + " run")
-        {
-            WorkingDirectory = app.Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var pair in environment)
-        {
-            start.Environment[pair.Key] = pair.Value;
-        }
-
+        ProcessStartInfo start = ProcessRunner.StartInfo("dotnet", Path.Combine("bin", "Debug", "net10.0", "CrashApp.dll") + " run", app.Directory, environment);
         using var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

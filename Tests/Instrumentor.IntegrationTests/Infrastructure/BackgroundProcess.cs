@@ -34,20 +34,7 @@ internal sealed class BackgroundProcess : IDisposable
 
     public static BackgroundProcess Start(string fileName, string arguments, string workingDirectory, IDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var pair in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[pair.Key] = pair.Value;
-        }
+        ProcessStartInfo start = ProcessRunner.StartInfo(fileName, arguments, workingDirectory, environment);
 
         var process = new Process { StartInfo = start };
         var running = new BackgroundProcess(process);

@@ -13,7 +13,8 @@ internal static class ProcessRunner
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
     }
 
-    public static Result Run(string fileName, string arguments, string workingDirectory, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    /// <summary>How every test process starts: redirected output and input, no telemetry banner, extra environment.</summary>
+    public static ProcessStartInfo StartInfo(string fileName, string arguments, string workingDirectory, IDictionary<string, string?>? environment)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -30,6 +31,12 @@ internal static class ProcessRunner
             start.Environment[pair.Key] = pair.Value;
         }
 
+        return start;
+    }
+
+    public static Result Run(string fileName, string arguments, string workingDirectory, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        ProcessStartInfo start = StartInfo(fileName, arguments, workingDirectory, environment);
         using var process = new Process { StartInfo = start };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
