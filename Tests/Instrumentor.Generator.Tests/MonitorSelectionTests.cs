@@ -73,7 +73,7 @@ public class MonitorSelectionTests
             }
             """;
 
-        SpanIds.SeedCurrentThread(12345);
+        ThreadTraceState.SeedCurrentThread(12345);
         IReadOnlyList<RecordedSpan> spans = Run(source, "Sampled.Entry", out object? result);
 
         result.ShouldBe(10_010);

@@ -9,11 +9,12 @@ internal static class SpanFactory
     public static readonly MonitorSite Add = new("Tests.Calc.Add", "math", new[] { "a", "b" }, 1.0, 1000);
     public static readonly MonitorSite Fail = new("Tests.Calc.Fail", null, new[] { "reason" }, 1.0, 1000);
     public static readonly MonitorSite Unsampled = new("Tests.Calc.Rare", null, new[] { "a" }, 0.0, 1000);
+    public static readonly MonitorSite UnsampledChild = new("Tests.Calc.RareChild", null, Array.Empty<string>(), 0.0, 1000);
 
     /// <summary>A successful call to Add(a, b) = a + b.</summary>
     public static int CallAdd(int a, int b, Func<int>? inner = null)
     {
-        var span = SyncSpan.Start(Add);
+        SyncSpan.Start(Add, out var span);
         if (span.IsSampled)
         {
             span.SetArgument(0, CapturedValue.FromInt64(a));
@@ -43,10 +44,30 @@ internal static class SpanFactory
         return result;
     }
 
+    /// <summary>A call to <paramref name="site"/> running <paramref name="body"/>; its exceptions reach the caller.</summary>
+    public static void Call(MonitorSite site, Action body)
+    {
+        SyncSpan.Start(site, out var span);
+        try
+        {
+            body();
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
+        finally
+        {
+            span.Exit();
+        }
+
+        span.Complete();
+    }
+
     /// <summary>A call to <paramref name="site"/> that throws InvalidOperationException(reason); the exception is swallowed here.</summary>
     public static void CallFail(string reason, MonitorSite? site = null)
     {
-        var span = SyncSpan.Start(site ?? Fail);
+        SyncSpan.Start(site ?? Fail, out var span);
         if (span.IsSampled)
         {
             span.SetArgument(0, CapturedValue.FromString(reason));

@@ -37,6 +37,11 @@ internal sealed class RecordingSink : ISpanSink
 
     public ManualResetEventSlim Gate { get; } = new(initialState: true);
 
+    /// <summary>Whether the writer is inside <see cref="Write"/>, held by a closed <see cref="Gate"/>.</summary>
+    public bool HeldAtGate => Volatile.Read(ref _heldAtGate) != 0;
+
+    private int _heldAtGate;
+
     public int WriteCalls { get; private set; }
 
     public IReadOnlyList<RecordedSpan> Spans
@@ -75,7 +80,9 @@ internal sealed class RecordingSink : ISpanSink
 
     public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
+        Volatile.Write(ref _heldAtGate, 1);
         Gate.Wait();
+        Volatile.Write(ref _heldAtGate, 0);
         lock (_lock)
         {
             WriteCalls++;

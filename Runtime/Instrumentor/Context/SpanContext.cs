@@ -1,4 +1,3 @@
-using System;
 using System.Diagnostics;
 using System.Threading;
 using Instrumentor.Runtime;
@@ -17,11 +16,6 @@ internal static class SpanContext
     // Reading an AsyncLocal costs a few ns; a process that never runs an async monitored method skips it.
     private static volatile bool s_asyncFramesUsed;
 
-    [ThreadStatic] private static ThreadSpanFrame t_frame;
-
-    /// <summary>The sync frame slot of the calling thread.</summary>
-    internal static ref ThreadSpanFrame ThreadFrame => ref t_frame;
-
     /// <summary>The async frame of the current flow, or <see langword="null"/>.</summary>
     internal static AsyncSpanFrame? CurrentAsyncFrame => s_asyncFramesUsed ? s_asyncFrame.Value : null;
 
@@ -32,39 +26,81 @@ internal static class SpanContext
         s_asyncFrame.Value = frame;
     }
 
-    /// <summary>Finds the parent of a span starting now and decides whether it is sampled.</summary>
-    internal static ParentSpan ResolveParent(MonitorSite site, AsyncSpanFrame? asyncFrame) =>
-        ResolveParent(site, asyncFrame, ref t_frame, ref SpanIds.ThreadRandom);
+    /// <summary>How a sync frame names the async frame it started under: by its span id, 0 for none.</summary>
+    internal static ulong IdOf(AsyncSpanFrame? asyncFrame) => asyncFrame is null ? 0 : asyncFrame.SpanId;
 
     /// <summary>
-    /// Finds the parent of a span starting now and decides whether it is sampled, given this thread's sync frame
-    /// slot and random generator (fetched once by the caller: each [ThreadStatic] access costs a runtime call).
+    /// Finds the parent of an async or enumeration span starting now and decides whether it is sampled. Such a
+    /// span is an object that nested calls see as their parent, so its ids are drawn now.
     /// </summary>
-    internal static ParentSpan ResolveParent(MonitorSite site, AsyncSpanFrame? asyncFrame, ref ThreadSpanFrame frame, ref SpanIds.Xoshiro random)
+    internal static ParentSpan ResolveParent(MonitorSite site, AsyncSpanFrame? asyncFrame)
     {
-        if (frame.Active && ReferenceEquals(frame.AsyncAtEntry, asyncFrame))
+        ref ThreadTraceState state = ref ThreadTraceState.Current;
+        ref ThreadSpanFrame frame = ref state.Frame;
+        if (frame.Active && frame.AsyncAtEntry == IdOf(asyncFrame))
         {
-            return new ParentSpan(frame.TraceHigh, frame.TraceLow, frame.SpanId, frame.Sampled);
+            TraceOf(in frame, out ulong high, out ulong low);
+            return new ParentSpan(high, low, SpanIds.SpanIdOf(frame.SpanKey), frame.Sampled);
         }
 
         if (asyncFrame is not null)
         {
-            return new ParentSpan(asyncFrame.TraceHigh, asyncFrame.TraceLow, asyncFrame.SpanId, asyncFrame.Sampled);
+            return FromAsyncFrame(asyncFrame);
         }
 
-        return RootOrActivity(site, ref random);
+        bool sampled = site.SampleRoot(ref state);
+        if (AdoptActivity(out ulong activityHigh, out ulong activityLow, out ulong activitySpanId))
+        {
+            return new ParentSpan(activityHigh, activityLow, activitySpanId, sampled);
+        }
+
+        SpanIds.NewTraceId(out ulong traceHigh, out ulong traceLow);
+        return new ParentSpan(traceHigh, traceLow, 0, sampled);
     }
 
-    private static ParentSpan RootOrActivity(MonitorSite site, ref SpanIds.Xoshiro random)
+    /// <summary>The parent given by an async frame.</summary>
+    internal static ParentSpan FromAsyncFrame(AsyncSpanFrame asyncFrame) =>
+        new(asyncFrame.TraceHigh, asyncFrame.TraceLow, asyncFrame.SpanId, asyncFrame.Sampled);
+
+    /// <summary>The trace id of the span described by <paramref name="frame"/>, resolving a lazy one.</summary>
+    internal static void TraceOf(in ThreadSpanFrame frame, out ulong high, out ulong low)
+    {
+        if (frame.TraceLazy)
+        {
+            LazyRootTrace(frame.TraceLow, out high, out low, out _);
+        }
+        else
+        {
+            high = frame.TraceHigh;
+            low = frame.TraceLow;
+        }
+    }
+
+    /// <summary>
+    /// The trace of a root that was not sampled, resolved only when a span of it fails (or an async span starts
+    /// under it): the <see cref="Activity.Current"/> of that moment if there is one, else an id derived from the
+    /// root's key. Every span of the trace resolves it the same way, so they agree.
+    /// </summary>
+    internal static void LazyRootTrace(ulong rootKey, out ulong high, out ulong low, out ulong activitySpanId)
+    {
+        if (!AdoptActivity(out high, out low, out activitySpanId))
+        {
+            SpanIds.DerivedTraceId(rootKey, out high, out low);
+        }
+    }
+
+    /// <summary>The trace id and span id of the current W3C <see cref="Activity"/>, if there is one.</summary>
+    internal static bool AdoptActivity(out ulong traceHigh, out ulong traceLow, out ulong spanId)
     {
         Activity? activity = Activity.Current;
         if (activity is not null && activity.IdFormat == ActivityIdFormat.W3C)
         {
-            SpanIds.FromActivity(activity.TraceId, out ulong high, out ulong low);
-            return new ParentSpan(high, low, SpanIds.FromActivity(activity.SpanId), site.SampleRoot(ref random));
+            SpanIds.FromActivity(activity.TraceId, out traceHigh, out traceLow);
+            spanId = SpanIds.FromActivity(activity.SpanId);
+            return true;
         }
 
-        SpanIds.NewTraceId(ref random, out ulong traceHigh, out ulong traceLow);
-        return new ParentSpan(traceHigh, traceLow, 0, site.SampleRoot(ref random));
+        traceHigh = traceLow = spanId = 0;
+        return false;
     }
 }

@@ -1,79 +1,75 @@
 using System;
 using System.Diagnostics;
-using System.Security.Cryptography;
 
 namespace Instrumentor;
 
 /// <summary>
-/// W3C ids without locks or allocations: a per-thread xoshiro256** generator seeded once from the OS.
-/// Trace ids start with the Unix time in milliseconds so they arrive in roughly ascending order, which keeps
-/// the trace-id index of the store append-mostly (a random key dirties every leaf page on each commit).
+/// W3C ids without locks or allocations. Every id is derived from a <em>key</em>, one step of the calling thread's
+/// splitmix64 counter (<see cref="ThreadTraceState.NextKey"/>): the key costs an add, the id a bijective mix of it,
+/// so keys that differ give ids that differ, and a span that is never recorded never pays for the mix.
+/// Trace ids of recorded roots start with the Unix time in milliseconds so they arrive in roughly ascending order,
+/// which keeps the trace-id index of the store append-mostly (a random key dirties every leaf page on each commit).
 /// </summary>
 internal static class SpanIds
 {
-    [ThreadStatic] private static Xoshiro t_state;
+    /// <summary>The splitmix64 increment (odd, so the counter visits every 64-bit value once per period).</summary>
+    internal const ulong Gamma = 0x9E3779B97F4A7C15;
+
+    // Distinct offsets so the two halves of a derived trace id never repeat a span id of the same key.
+    private const ulong TraceLowOffset = 0x632BE59BD9B4E019;
+    private const ulong TraceHighOffset = 0x8CB92BA72F3D8DD7;
 
     private static readonly long s_unixMsAtStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Environment.TickCount64;
+    private static readonly long s_unixMsAnchor = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private static readonly long s_timestampAnchor = Stopwatch.GetTimestamp();
+    private static readonly double s_millisecondsPerTick = 1000.0 / Stopwatch.Frequency;
 
-    /// <summary>
-    /// This thread's generator, seeded on first use. The hot path fetches it once per span and passes it by
-    /// reference: each [ThreadStatic] access is a call into the runtime on Linux (a few ns), not a plain load.
-    /// </summary>
-    internal static ref Xoshiro ThreadRandom
+    /// <summary>The splitmix64 output function: a bijection of 64-bit values with good avalanche.</summary>
+    internal static ulong Mix(ulong z)
     {
-        get
-        {
-            ref Xoshiro state = ref t_state;
-            if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
-            {
-                state.Seed();
-            }
-
-            return ref state;
-        }
-    }
-
-    /// <summary>Seeds this thread's generator (tests: a fixed seed makes sampling reproducible).</summary>
-    internal static void SeedCurrentThread(ulong seed)
-    {
-        ref Xoshiro state = ref t_state;
-        // splitmix64 expands one seed into the four words, never all zero.
-        state.S0 = SplitMix(ref seed);
-        state.S1 = SplitMix(ref seed);
-        state.S2 = SplitMix(ref seed);
-        state.S3 = SplitMix(ref seed) | 1;
-    }
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
         return z ^ (z >> 31);
     }
 
-    /// <summary>Returns 64 random bits from this thread's generator.</summary>
-    internal static ulong NextRandom() => ThreadRandom.Next();
-
-    /// <summary>A new span id: 8 random bytes, never zero (zero means "no span" in W3C).</summary>
-    internal static ulong NewSpanId() => NewSpanId(ref ThreadRandom);
-
-    /// <summary>A new span id from <paramref name="random"/> (this thread's generator).</summary>
-    internal static ulong NewSpanId(ref Xoshiro random)
+    /// <summary>The span id of a key: never zero (zero means "no span" in W3C).</summary>
+    internal static ulong SpanIdOf(ulong key)
     {
-        ulong id = random.Next();
+        ulong id = Mix(key);
         return id != 0 ? id : 1;
     }
 
-    /// <summary>A new trace id: 48 bits of Unix milliseconds, then 80 random bits.</summary>
-    internal static void NewTraceId(out ulong high, out ulong low) => NewTraceId(ref ThreadRandom, out high, out low);
+    /// <summary>A new span id from this thread's counter.</summary>
+    internal static ulong NewSpanId() => SpanIdOf(ThreadTraceState.Current.NextKey());
 
-    /// <summary>A new trace id from <paramref name="random"/> (this thread's generator).</summary>
-    internal static void NewTraceId(ref Xoshiro random, out ulong high, out ulong low)
+    /// <summary>A new trace id from this thread's counter: 48 bits of Unix milliseconds (now), then 80 random bits.</summary>
+    internal static void NewTraceId(out ulong high, out ulong low) =>
+        NewTraceId(ThreadTraceState.Current.NextKey(), (ulong)(s_unixMsAtStart + Environment.TickCount64), out high, out low);
+
+    /// <summary>A trace id for a root recorded at <paramref name="timestamp"/> (a Stopwatch timestamp taken anyway).</summary>
+    internal static void NewTraceId(ulong key, long timestamp, out ulong high, out ulong low) =>
+        NewTraceId(key, (ulong)(s_unixMsAnchor + (long)((timestamp - s_timestampAnchor) * s_millisecondsPerTick)), out high, out low);
+
+    private static void NewTraceId(ulong key, ulong unixMs, out ulong high, out ulong low)
     {
-        ulong unixMs = (ulong)(s_unixMsAtStart + Environment.TickCount64);
-        high = (unixMs << 16) | (random.Next() & 0xFFFF);
-        low = random.Next();
+        ulong bits = Mix(key + TraceLowOffset);
+        high = (unixMs << 16) | (Mix(key + TraceHighOffset) & 0xFFFF);
+        low = bits;
+    }
+
+    /// <summary>
+    /// The trace id of a root that was not sampled, derived from its key alone: it is computed only if a span of
+    /// the trace fails, and every span of the trace computes the same one whenever it fails. It has no time prefix
+    /// (it is drawn late, and such traces are rare: one error record each).
+    /// </summary>
+    internal static void DerivedTraceId(ulong rootKey, out ulong high, out ulong low)
+    {
+        high = Mix(rootKey + TraceHighOffset);
+        low = Mix(rootKey + TraceLowOffset);
+        if ((high | low) == 0)
+        {
+            low = 1; // all zero is not a valid W3C trace id
+        }
     }
 
     /// <summary>Reads a W3C trace id into two big-endian halves.</summary>
@@ -91,38 +87,5 @@ internal static class SpanIds
         Span<byte> bytes = stackalloc byte[8];
         spanId.CopyTo(bytes);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
-    }
-
-    /// <summary>xoshiro256** state; all zero means not seeded yet.</summary>
-    internal struct Xoshiro
-    {
-        public ulong S0, S1, S2, S3;
-
-        public void Seed()
-        {
-            Span<ulong> seed = stackalloc ulong[4];
-            do
-            {
-                RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(seed));
-            }
-            while ((seed[0] | seed[1] | seed[2] | seed[3]) == 0);
-            S0 = seed[0];
-            S1 = seed[1];
-            S2 = seed[2];
-            S3 = seed[3];
-        }
-
-        public ulong Next()
-        {
-            ulong result = System.Numerics.BitOperations.RotateLeft(S1 * 5, 7) * 9;
-            ulong t = S1 << 17;
-            S2 ^= S0;
-            S3 ^= S1;
-            S1 ^= S2;
-            S0 ^= S3;
-            S2 ^= t;
-            S3 = System.Numerics.BitOperations.RotateLeft(S3, 45);
-            return result;
-        }
     }
 }

@@ -143,7 +143,18 @@ internal sealed class BatchWriter
     private int TakeLive()
     {
         int count = Take(_queue.Errors, 0);
-        count = Take(_queue.Normal, count);
+        while (count < _batchSize && _queue.Normal.TryDequeue(out _batch[count]))
+        {
+            if (SetAsideBarrier(_batch[count]))
+            {
+                _batch[count] = default;
+            }
+            else
+            {
+                count++;
+            }
+        }
+
         int fromChannels = count;
         while (count < _batchSize && _queue.Overflow.TryDequeue(out SpanRecord record))
         {

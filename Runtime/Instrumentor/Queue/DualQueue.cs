@@ -4,8 +4,9 @@ using System.Threading.Channels;
 namespace Instrumentor;
 
 /// <summary>
-/// The error-first dual queue: an unbounded channel for error records (never drops) and a bounded channel for
-/// the rest. The producer never blocks and never throws: a full normal queue drops the record and counts it.
+/// The error-first dual queue: an unbounded channel for error records (never drops) and a bounded lock-free ring
+/// for the rest (<see cref="RecordRing"/>). The producer never blocks and never throws: when the ring is full the
+/// record goes to the overflow queue (policy Spill), or is dropped and counted (DropNewest), or waits (Block).
 /// </summary>
 internal sealed class DualQueue
 {
@@ -13,7 +14,7 @@ internal sealed class DualQueue
     private readonly Channel<SpanRecord> _errors = Channel.CreateUnbounded<SpanRecord>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false });
 
-    private readonly Channel<SpanRecord> _normal;
+    private readonly RecordRing _normal;
     private readonly PipelineCounters _counters;
     private readonly WriterSignal _signal;
     private readonly OverflowPolicy _policy;
@@ -23,20 +24,15 @@ internal sealed class DualQueue
     {
         _policy = options.OverflowPolicy;
         Overflow = new OverflowQueue(options.OverflowCapacity);
-        _normal = Channel.CreateBounded<SpanRecord>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
+        _normal = new RecordRing(options.QueueCapacity);
         _counters = counters;
         _signal = signal;
     }
 
     internal ChannelReader<SpanRecord> Errors => _errors.Reader;
 
-    internal ChannelReader<SpanRecord> Normal => _normal.Reader;
+    /// <summary>The normal records; only the writer (or, once it ended, the pipeline) takes from it.</summary>
+    internal RecordRing Normal => _normal;
 
     /// <summary>Normal records that did not fit in the channel (policy Spill).</summary>
     internal OverflowQueue Overflow { get; }
@@ -48,7 +44,7 @@ internal sealed class DualQueue
     internal bool UsesOverflow => _policy == OverflowPolicy.Spill;
 
     /// <summary>Records waiting in memory (channels and overflow), flush barriers excluded.</summary>
-    internal long Depth => _errors.Reader.Count + _normal.Reader.Count + Overflow.Count - Volatile.Read(ref _barriersQueued);
+    internal long Depth => _errors.Reader.Count + _normal.Count + Overflow.Count - Volatile.Read(ref _barriersQueued);
 
     /// <summary>Adds a record; never blocks, never throws.</summary>
     internal void Enqueue(ref SpanRecord record)
@@ -61,17 +57,21 @@ internal sealed class DualQueue
                 Interlocked.Increment(ref _counters.DroppedAtEnqueue); // only after shutdown
             }
         }
-        else if (!_normal.Writer.TryWrite(record))
+        else
         {
-            EnqueueWhenFull(ref record);
+            RecordRing.EnqueueResult result = _normal.TryEnqueue(record);
+            if (result != RecordRing.EnqueueResult.Enqueued)
+            {
+                EnqueueWhenFull(ref record, result);
+            }
         }
 
         _signal.WakeIfSleeping();
     }
 
-    private void EnqueueWhenFull(ref SpanRecord record)
+    private void EnqueueWhenFull(ref SpanRecord record, RecordRing.EnqueueResult result)
     {
-        switch (_policy)
+        switch (result == RecordRing.EnqueueResult.Closed ? OverflowPolicy.DropNewest : _policy)
         {
             // Without a spool file (it could not be opened) the overflow queue is capped at its capacity.
             case OverflowPolicy.Spill when (Spooler is not null || Overflow.Count < Overflow.Capacity) && Overflow.TryEnqueue(record):
@@ -83,15 +83,12 @@ internal sealed class DualQueue
 
                 return;
             case OverflowPolicy.Block:
-                try
+                if (EnqueueWaiting(record))
                 {
-                    _normal.Writer.WriteAsync(record).AsTask().GetAwaiter().GetResult();
                     return;
                 }
-                catch (ChannelClosedException)
-                {
-                    break;
-                }
+
+                break;
         }
 
         Interlocked.Increment(ref _counters.DroppedAtEnqueue);
@@ -119,18 +116,52 @@ internal sealed class DualQueue
         }
 
         _signal.WakeIfSleeping();
-        try
+        while (true)
         {
-            await _normal.Writer.WriteAsync(marker, cancellationToken).ConfigureAwait(false);
-        }
-        catch (System.Exception)
-        {
-            Interlocked.Decrement(ref _barriersQueued);
-            return false;
+            RecordRing.EnqueueResult result = _normal.TryEnqueue(marker);
+            if (result == RecordRing.EnqueueResult.Enqueued)
+            {
+                break;
+            }
+
+            if (result == RecordRing.EnqueueResult.Closed || cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Decrement(ref _barriersQueued);
+                return false;
+            }
+
+            // The ring is full: the writer is draining it; wait for room as a writer of the channel used to.
+            _signal.Wake();
+            try
+            {
+                await System.Threading.Tasks.Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.OperationCanceledException)
+            {
+                Interlocked.Decrement(ref _barriersQueued);
+                return false;
+            }
         }
 
         _signal.WakeIfSleeping();
         return true;
+    }
+
+    /// <summary>Policy Block (tests only): waits for room in the ring; <see langword="false"/> once it is closed.</summary>
+    private bool EnqueueWaiting(in SpanRecord record)
+    {
+        var wait = new SpinWait();
+        while (true)
+        {
+            RecordRing.EnqueueResult result = _normal.TryEnqueue(record);
+            if (result != RecordRing.EnqueueResult.Full)
+            {
+                return result == RecordRing.EnqueueResult.Enqueued;
+            }
+
+            _signal.Wake();
+            wait.SpinOnce(sleep1Threshold: 20);
+        }
     }
 
     /// <summary>Called by the writer for each barrier it takes off a queue.</summary>
@@ -140,7 +171,7 @@ internal sealed class DualQueue
     internal void Complete()
     {
         _errors.Writer.TryComplete();
-        _normal.Writer.TryComplete();
+        _normal.Close();
         Overflow.Close();
     }
 }

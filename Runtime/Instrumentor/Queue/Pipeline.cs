@@ -172,12 +172,15 @@ internal sealed class Pipeline
     {
         long saved = 0;
         long lost = 0;
-        foreach (ChannelReader<SpanRecord> reader in new[] { _queue.Errors, _queue.Normal })
+        while (_queue.Errors.TryRead(out SpanRecord record))
         {
-            while (reader.TryRead(out SpanRecord record))
-            {
-                Save(record, ref saved, ref lost);
-            }
+            Save(record, ref saved, ref lost);
+        }
+
+        // A producer that claimed a slot before the close publishes it within instructions; allow it a moment.
+        while (_queue.Normal.TryDequeueClosed(out SpanRecord record, TimeSpan.FromMilliseconds(100)))
+        {
+            Save(record, ref saved, ref lost);
         }
 
         while (_queue.Overflow.TryDequeue(out SpanRecord record))

@@ -50,6 +50,27 @@ internal struct SpanRecord
         }
     }
 
+    /// <summary>
+    /// Fills the identity of a sync span starting at <paramref name="timestamp"/> and clears what an earlier use of
+    /// the same storage could have left (the wrapper's span is not zeroed again between calls).
+    /// </summary>
+    internal void StartSync(ulong traceHigh, ulong traceLow, ulong spanId, ulong parentSpanId, long timestamp)
+    {
+        TraceHigh = traceHigh;
+        TraceLow = traceLow;
+        SpanId = spanId;
+        ParentSpanId = parentSpanId;
+        StartTimestamp = timestamp;
+        EndTimestamp = 0;
+        Exception = null;
+        Status = SpanStatus.Ok;
+        HasResult = false;
+        ArgumentCount = 0;
+        MoreArguments = null;
+        Barrier = null;
+        Spooled = null;
+    }
+
     /// <summary>The captured argument at <paramref name="index"/>.</summary>
     internal readonly CapturedValue GetArgument(int index) =>
         index < CapturedArguments.Capacity ? Arguments[index] : MoreArguments![index - CapturedArguments.Capacity];

@@ -51,17 +51,17 @@ public sealed class MonitorSite
 
     internal bool NeverSampled { get; }
 
-    /// <summary>Decides whether a root call is sampled, from one draw of the thread's random generator.</summary>
-    internal bool SampleRoot() => SampleRoot(ref SpanIds.ThreadRandom);
-
-    /// <summary>Decides whether a root call is sampled, from one draw of <paramref name="random"/> (this thread's generator).</summary>
-    internal bool SampleRoot(ref SpanIds.Xoshiro random)
+    /// <summary>
+    /// Decides whether a root call is sampled, drawing from <paramref name="thread"/>'s generator only when the rate
+    /// is strictly between 0 and 1.
+    /// </summary>
+    internal bool SampleRoot(ref ThreadTraceState thread)
     {
         if (AlwaysSampled)
         {
             return true;
         }
 
-        return !NeverSampled && random.Next() < _sampleThreshold;
+        return !NeverSampled && thread.NextRandom() < _sampleThreshold;
     }
 }

@@ -73,7 +73,7 @@ public class HotPathPieceBenchmarks
     [Benchmark]
     public bool UnsampledStartExit()
     {
-        SyncSpan span = SyncSpan.Start(s_unsampled);
+        SyncSpan.Start(s_unsampled, out SyncSpan span);
         span.Exit();
         span.Complete();
         return span.IsSampled;
@@ -83,7 +83,7 @@ public class HotPathPieceBenchmarks
     [Benchmark]
     public long SampledStartExitNoEnqueue()
     {
-        SyncSpan span = SyncSpan.Start(s_sampled);
+        SyncSpan.Start(s_sampled, out SyncSpan span);
         span.SetArgument(0, CapturedValue.FromInt64(3));
         span.SetArgument(1, CapturedValue.FromInt64(4));
         span.Exit();

@@ -79,7 +79,7 @@ public class QueueEnqueueBenchmarks
             _queue.Enqueue(ref record);
         }
 
-        while (_queue.Normal.TryRead(out _))
+        while (_queue.Normal.TryDequeue(out _))
         {
         }
     }

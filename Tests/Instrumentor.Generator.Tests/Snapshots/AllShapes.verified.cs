@@ -49,7 +49,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqcPAABTb3VyY2UwLmNz")] // Source0.cs(151,20)
         public static int Paint1(global::Shapes.Color color, global::Shapes.Point point, global::Shapes.Exploding boom, global::System.Collections.Generic.Dictionary<string, int> scores, string token, global::Shapes.Color? maybe)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site1);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site1, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromEnum(color));
@@ -93,7 +93,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnvoNAABTb3VyY2UwLmNz")] // Source0.cs(145,9)
         public static ref int Cell2(this global::Shapes.Cells __receiver, int i)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site2);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site2, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(i));
@@ -126,7 +126,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntgMAABTb3VyY2UwLmNz")] // Source0.cs(139,9)
         public static void Increment3(this ref global::Shapes.Counter __receiver, int by)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site3);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site3, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(by));
@@ -152,7 +152,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhcNAABTb3VyY2UwLmNz")] // Source0.cs(140,42)
         public static int Peek4(this in global::Shapes.Counter __receiver)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site4);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site4, out var __span);
             int __result;
             try
             {
@@ -181,7 +181,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnocJAABTb3VyY2UwLmNz")] // Source0.cs(98,26)
         public static int Twice5(this int x)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site5);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site5, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(x));
@@ -214,7 +214,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnu0OAABTb3VyY2UwLmNz")] // Source0.cs(149,44)
         public static T Echo6<T>(T value)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site6);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site6, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromGeneric(value));
@@ -246,7 +246,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOngcPAABTb3VyY2UwLmNz")] // Source0.cs(149,70)
         public static TOut Map7<TIn, TOut>(TIn value, global::System.Func<TIn, TOut> map) where TIn : notnull
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site7);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site7, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromGeneric(value));
@@ -279,7 +279,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrINAABTb3VyY2UwLmNz")] // Source0.cs(143,20)
         public static string Greet8(this global::Shapes.IGreeter __receiver, string name)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site8);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site8, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromString(name));
@@ -311,7 +311,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnlINAABTb3VyY2UwLmNz")] // Source0.cs(141,20)
         public static int Add9<T>(this global::Shapes.Repo<T> __receiver, T item) where T : class
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site9);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site9, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromGeneric(item));
@@ -345,7 +345,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhEGAABTb3VyY2UwLmNz")] // Source0.cs(68,37)
         public static int Hidden10(this global::Shapes.Secretive __receiver, int x)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site10);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site10, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(x));
@@ -379,7 +379,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnn8GAABTb3VyY2UwLmNz")] // Source0.cs(70,39)
         public static int Shielded11(int x)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site11);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site11, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(x));

@@ -26,7 +26,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eCK2yUhOFxo/vvqFcbe3nskBAABTb3VyY2UwLmNz")] // Source0.cs(12,33)
         public static global::App.Portfolio Rebalance0(global::App.Portfolio portfolio, global::System.Collections.Generic.List<int> ids, int[] weights, global::App.Side side, global::System.DateTime at, int? limit, string apiKey, string account, string note, decimal amount)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site0);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromTextUnlessNull(portfolio, "<Portfolio>"));

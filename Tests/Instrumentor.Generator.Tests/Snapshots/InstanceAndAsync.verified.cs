@@ -26,7 +26,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP9ACAABTb3VyY2UwLmNz")] // Source0.cs(22,9)
         public static bool Cancel0(this global::App.OrderService __receiver, global::System.Guid id)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site0);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromGuid(id));
@@ -108,7 +108,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP10CAABTb3VyY2UwLmNz")] // Source0.cs(18,9)
         public static void Log3(this global::App.OrderService __receiver, string message)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site3);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site3, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromString(message));

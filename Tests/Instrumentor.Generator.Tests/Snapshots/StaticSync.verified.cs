@@ -27,7 +27,7 @@ namespace Instrumentor.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "wfnVk4RtLqEgpQC3j3mxrqUAAABTb3VyY2UwLmNz")] // Source0.cs(6,44)
         public static int Add0(int a, int b)
         {
-            var __span = global::Instrumentor.Runtime.SyncSpan.Start(s_site0);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(a));

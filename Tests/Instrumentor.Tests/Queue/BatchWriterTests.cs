@@ -19,7 +19,7 @@ public class BatchWriterTests
         // Hold the writer inside its first write so that the next records pile up in both queues.
         tracing.Sink.Gate.Reset();
         SpanFactory.CallAdd(0, 0);
-        SpinWait.SpinUntil(() => tracing.Sink.WriteCalls == 0 && tracing.Pipeline.Stats.QueueDepth == 1, 1000);
+        SpinWait.SpinUntil(() => tracing.Sink.HeldAtGate, TimeSpan.FromSeconds(10)).ShouldBeTrue("the writer took the first record");
         for (int i = 0; i < 50; i++)
         {
             SpanFactory.CallAdd(i, i);
