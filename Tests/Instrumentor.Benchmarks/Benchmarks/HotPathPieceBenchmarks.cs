@@ -11,7 +11,7 @@ namespace Instrumentor.Benchmarks.Benchmarks;
 
 /// <summary>
 /// The pieces the sync wrapper is made of, timed one by one (docs/benchmarks.md, "Why"): clock reads, context reads,
-/// id generation, the span start/exit without the queue, and the bounded channel the record goes into.
+/// id generation, the span start/exit without the queue, and the queues a record could go into.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathPieceBenchmarks
@@ -31,6 +31,8 @@ public class HotPathPieceBenchmarks
     });
 
     private readonly ConcurrentQueue<SpanRecord> _concurrentQueue = new();
+
+    private readonly RecordRing _ring = new(1024);
 
     private SpanRecord _record;
 
@@ -58,6 +60,10 @@ public class HotPathPieceBenchmarks
 
     [Benchmark]
     public long ThreadStaticReadWrite() => ++t_slot;
+
+    /// <summary>What an unsampled span draws: one step of the thread's counter (its id is derived only if it fails).</summary>
+    [Benchmark]
+    public ulong NextKey() => ThreadTraceState.Current.NextKey();
 
     [Benchmark]
     public ulong NewSpanId() => SpanIds.NewSpanId();
@@ -105,6 +111,14 @@ public class HotPathPieceBenchmarks
     {
         _channel.Writer.TryWrite(_record);
         return _channel.Reader.TryRead(out _);
+    }
+
+    /// <summary>The ring that replaced the channel: TryEnqueue then TryDequeue of one record, one thread.</summary>
+    [Benchmark]
+    public bool RingEnqueueDequeue()
+    {
+        _ring.TryEnqueue(_record);
+        return _ring.TryDequeue(out _);
     }
 
     /// <summary>A lock-free queue for comparison: Enqueue then TryDequeue of one record, one thread.</summary>

@@ -6,10 +6,12 @@ namespace Instrumentor.Benchmarks.Infrastructure;
 internal static class InstrumentorPipeline
 {
     /// <summary>
-    /// Queue capacity of the benchmark pipelines: large enough that a burst of a BDN iteration never finds the
-    /// bounded queue full while the writer drains it on the other core.
+    /// Queue capacity of the benchmark pipelines. A BDN loop calls a monitored method ~10 million times a second,
+    /// 40× what any store takes: with the default queue (16,384 slots, 1.5 ms of such a loop) a writer descheduled
+    /// for a few ms lets it fill and records overflow (1.7% were dropped in one run). A larger ring keeps every
+    /// measured call on the normal path; <see cref="Report"/> proves it (dropped = 0).
     /// </summary>
-    internal const int QueueCapacity = 1_000_000;
+    internal const int QueueCapacity = 1 << 20;
 
     /// <summary>Runs the real writer thread with a sink that only counts.</summary>
     internal static void StartWithNoopSink()
@@ -19,6 +21,7 @@ internal static class InstrumentorPipeline
             DatabasePath = null,
             QueueCapacity = QueueCapacity,
             QueueWarningThreshold = QueueCapacity,
+            OverflowPolicy = OverflowPolicy.DropNewest,
         };
         RecordQueue.StartWith(options, new NoopSink());
     }
@@ -33,7 +36,9 @@ internal static class InstrumentorPipeline
             $"dropped={stats.Dropped} errors={stats.Errors} queueDepth={stats.QueueDepth}");
         if (stats.Dropped > 0)
         {
-            Console.WriteLine($"// WARNING: {stats.Dropped} records dropped ({100.0 * stats.Dropped / Math.Max(1, stats.Enqueued):F2}%): the writer did not keep up; raise QueueCapacity.");
+            // DropNewest instead of the default Spill: a record that finds the default queue full is counted here
+            // instead of going to the spool, so this line proves the queue never filled during the measurement.
+            Console.WriteLine($"// WARNING: {stats.Dropped} records dropped ({100.0 * stats.Dropped / Math.Max(1, stats.Enqueued):F2}%): the writer did not keep up; the measured calls are not all on the normal path.");
         }
 
         Monitoring.Shutdown(TimeSpan.FromSeconds(10));
