@@ -52,6 +52,10 @@ public sealed class MonitoringOptions
     public string? ServiceName { get; set; } = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
 
     /// <summary>Capacity of the bounded queue of normal records (errors have their own unbounded queue).</summary>
+    /// <remarks>
+    /// The queue is a lock-free ring allocated when the pipeline starts: the capacity is rounded up to a power of two
+    /// (the default 10,000 gives 16,384 slots) and each slot takes 320 bytes (5 MiB by default).
+    /// </remarks>
     public int QueueCapacity { get; set; } = DefaultQueueCapacity;
 
     /// <summary>Queue depth above which a warning is written once per crossing.</summary>

@@ -129,7 +129,8 @@ internal sealed class BatchWriter
         {
             // Records may have arrived between this round's reads and the stop request: the queues are closed
             // before the stop is requested, so one more look is conclusive.
-            return HasWork() && !PastStopDeadline;
+            // A slot claimed but not yet published counts here: its producer publishes it within instructions.
+            return (HasWork() || _queue.Normal.Count > 0) && !PastStopDeadline;
         }
 
         _signal.Sleep(_options.FlushInterval, HasWork);
@@ -137,7 +138,7 @@ internal sealed class BatchWriter
     }
 
     private bool HasWork() =>
-        _queue.Errors.Count > 0 || _queue.Normal.Count > 0 || _queue.Overflow.Count > 0 || (_replay?.HasPending ?? false);
+        _queue.Errors.Count > 0 || _queue.Normal.HasPublished || _queue.Overflow.Count > 0 || (_replay?.HasPending ?? false);
 
     /// <summary>Takes errors first, then normal, then overflowed records; barriers are passed after the commit.</summary>
     private int TakeLive()

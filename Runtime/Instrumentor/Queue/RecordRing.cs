@@ -132,6 +132,13 @@ internal sealed class RecordRing
         return TryDequeue(out record);
     }
 
+    /// <summary>
+    /// Whether the next record can be taken now (consumer only). Unlike <see cref="Count"/>, a slot that a producer
+    /// claimed but has not published yet does not count: the writer sleeps instead of spinning on it (that
+    /// producer wakes the writer once it published).
+    /// </summary>
+    internal bool HasPublished => PeekPublished();
+
     private bool PeekPublished()
     {
         long head = _positions.Head;
@@ -154,11 +161,19 @@ internal sealed class RecordRing
         }
     }
 
+    /// <summary>A record and its sequence number, padded to whole cache lines so neighbouring slots never share one.</summary>
+    /// <remarks>
+    /// Producers on different cores fill neighbouring slots at the same time: without the padding, the line holding
+    /// the end of one slot and the start of the next moves between the cores on every enqueue.
+    /// </remarks>
+    [StructLayout(LayoutKind.Sequential, Size = SlotSize)]
     private struct Slot
     {
         internal SpanRecord Record;
         internal long Sequence;
     }
+
+    private const int SlotSize = 320; // 5 cache lines: sizeof(SpanRecord) (256) + the sequence, rounded up
 
     /// <summary>The producers' tail and the consumer's head, each on its own cache line (no false sharing).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]

@@ -20,13 +20,9 @@ public static class ArgumentTargets
     public static int Count(List<int> items) => items.Count;
 
     /// <summary>Monitored twin of <see cref="Count"/>.</summary>
-    /// <remarks>
-    /// Declared nullable only because the generated capture <c>items?.Count</c> makes the compiler consider a
-    /// non-nullable <c>items</c> maybe-null when it is then passed on (CS8604 in generated code: a generator bug).
-    /// </remarks>
     [Monitor]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static int CountMonitored(List<int>? items) => items!.Count;
+    public static int CountMonitored(List<int> items) => items.Count;
 
     /// <summary>A sensitive argument (stored as <c>***</c>: its name contains "password").</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
