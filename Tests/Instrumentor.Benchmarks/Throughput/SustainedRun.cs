@@ -66,7 +66,7 @@ internal static class SustainedRun
             double untilFlushed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             MonitoringStats stats = Monitoring.Stats;
             Monitoring.Shutdown(TimeSpan.FromSeconds(30));
-            long rows = CountRows(path);
+            long rows = ThroughputRun.CountRows(path);
             GC.KeepAlive(sum);
 
             bool kept = flushed && stats.Dropped == 0 && stats.Spilled == 0 && rows == total;
@@ -85,14 +85,5 @@ internal static class SustainedRun
     {
         Console.WriteLine("| target calls/s | produce time (s) | produced calls/s | flush after the producer stopped (s) | persisted spans/s | max queue depth | overflowed | spilled | dropped | rows | kept up |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-    }
-
-    private static long CountRows(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM process_trace;";
-        return (long)command.ExecuteScalar()!;
     }
 }

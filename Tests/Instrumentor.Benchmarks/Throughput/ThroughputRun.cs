@@ -137,7 +137,8 @@ internal static class ThroughputRun
         }
     }
 
-    private static long CountRows(string path)
+    /// <summary>The rows of the <c>process_trace</c> view in the file at <paramref name="path"/>.</summary>
+    internal static long CountRows(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         connection.Open();
