@@ -34,7 +34,7 @@ internal sealed class DualQueue
     /// <summary>The normal records; only the writer (or, once it ended, the pipeline) takes from it.</summary>
     internal RecordRing Normal => _normal;
 
-    /// <summary>Normal records that did not fit in the channel (policy Spill).</summary>
+    /// <summary>Normal records that did not fit in the ring (policy Spill).</summary>
     internal OverflowQueue Overflow { get; }
 
     /// <summary>Moves overflow beyond capacity to disk; set by the pipeline when a spool is available.</summary>
@@ -130,7 +130,7 @@ internal sealed class DualQueue
                 return false;
             }
 
-            // The ring is full: the writer is draining it; wait for room as a writer of the channel used to.
+            // The ring is full and the writer is draining it: wait for room (a flush must not overtake records).
             _signal.Wake();
             try
             {
