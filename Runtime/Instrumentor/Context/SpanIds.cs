@@ -19,11 +19,6 @@ internal static class SpanIds
     private const ulong TraceLowOffset = 0x632BE59BD9B4E019;
     private const ulong TraceHighOffset = 0x8CB92BA72F3D8DD7;
 
-    private static readonly long s_unixMsAtStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Environment.TickCount64;
-    private static readonly long s_unixMsAnchor = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    private static readonly long s_timestampAnchor = Stopwatch.GetTimestamp();
-    private static readonly double s_millisecondsPerTick = 1000.0 / Stopwatch.Frequency;
-
     /// <summary>The splitmix64 output function: a bijection of 64-bit values with good avalanche.</summary>
     internal static ulong Mix(ulong z)
     {
@@ -44,17 +39,14 @@ internal static class SpanIds
 
     /// <summary>A new trace id from this thread's counter: 48 bits of Unix milliseconds (now), then 80 random bits.</summary>
     internal static void NewTraceId(out ulong high, out ulong low) =>
-        NewTraceId(ThreadTraceState.Current.NextKey(), (ulong)(s_unixMsAtStart + Environment.TickCount64), out high, out low);
+        NewTraceId(ThreadTraceState.Current.NextKey(), Stopwatch.GetTimestamp(), out high, out low);
 
     /// <summary>A trace id for a root recorded at <paramref name="timestamp"/> (a Stopwatch timestamp taken anyway).</summary>
-    internal static void NewTraceId(ulong key, long timestamp, out ulong high, out ulong low) =>
-        NewTraceId(key, (ulong)(s_unixMsAnchor + (long)((timestamp - s_timestampAnchor) * s_millisecondsPerTick)), out high, out low);
-
-    private static void NewTraceId(ulong key, ulong unixMs, out ulong high, out ulong low)
+    internal static void NewTraceId(ulong key, long timestamp, out ulong high, out ulong low)
     {
-        ulong bits = Mix(key + TraceLowOffset);
+        ulong unixMs = (ulong)(TimestampClock.ToUnixMicroseconds(timestamp) / 1000);
         high = (unixMs << 16) | (Mix(key + TraceHighOffset) & 0xFFFF);
-        low = bits;
+        low = Mix(key + TraceLowOffset);
     }
 
     /// <summary>

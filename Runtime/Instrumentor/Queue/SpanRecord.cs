@@ -40,21 +40,15 @@ internal struct SpanRecord
     internal void Begin(MonitorSite site, in ParentSpan parent, ulong spanId)
     {
         Site = site;
-        TraceHigh = parent.TraceHigh;
-        TraceLow = parent.TraceLow;
-        SpanId = spanId;
-        ParentSpanId = parent.ParentSpanId;
-        if (parent.Sampled)
-        {
-            StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-        }
+        Start(parent.TraceHigh, parent.TraceLow, spanId, parent.ParentSpanId,
+            parent.Sampled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
     }
 
     /// <summary>
-    /// Fills the identity of a sync span starting at <paramref name="timestamp"/> and clears what an earlier use of
-    /// the same storage could have left (the wrapper's span is not zeroed again between calls).
+    /// Fills the identity of a span starting at <paramref name="timestamp"/> (0: not measured) and clears what an
+    /// earlier use of the same storage could have left (the wrapper's sync span is not zeroed again between calls).
     /// </summary>
-    internal void StartSync(ulong traceHigh, ulong traceLow, ulong spanId, ulong parentSpanId, long timestamp)
+    internal void Start(ulong traceHigh, ulong traceLow, ulong spanId, ulong parentSpanId, long timestamp)
     {
         TraceHigh = traceHigh;
         TraceLow = traceLow;

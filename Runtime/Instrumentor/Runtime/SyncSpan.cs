@@ -75,7 +75,7 @@ public struct SyncSpan
             if (_sampled)
             {
                 // A sampled frame always holds its drawn trace id (only unsampled roots defer theirs).
-                _record.StartSync(_saved.TraceHigh, _saved.TraceLow, SpanIds.SpanIdOf(key), SpanIds.SpanIdOf(_saved.SpanKey), Stopwatch.GetTimestamp());
+                _record.Start(_saved.TraceHigh, _saved.TraceLow, SpanIds.SpanIdOf(key), SpanIds.SpanIdOf(_saved.SpanKey), Stopwatch.GetTimestamp());
             }
 
             return;
@@ -102,7 +102,7 @@ public struct SyncSpan
             };
             if (_sampled)
             {
-                _record.StartSync(asyncFrame.TraceHigh, asyncFrame.TraceLow, SpanIds.SpanIdOf(key), asyncFrame.SpanId, Stopwatch.GetTimestamp());
+                _record.Start(asyncFrame.TraceHigh, asyncFrame.TraceLow, SpanIds.SpanIdOf(key), asyncFrame.SpanId, Stopwatch.GetTimestamp());
             }
 
             return;
@@ -124,7 +124,7 @@ public struct SyncSpan
         }
 
         thread.Frame = new ThreadSpanFrame { TraceHigh = traceHigh, TraceLow = traceLow, SpanKey = key, Active = true, Sampled = true };
-        _record.StartSync(traceHigh, traceLow, SpanIds.SpanIdOf(key), parentSpanId, now);
+        _record.Start(traceHigh, traceLow, SpanIds.SpanIdOf(key), parentSpanId, now);
     }
 
     /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
@@ -196,6 +196,6 @@ public struct SyncSpan
         MonitorSite site = _record.Site!;
         _record = default;
         _record.Site = site;
-        _record.StartSync(traceHigh, traceLow, SpanIds.SpanIdOf(_key), parentSpanId, timestamp: 0);
+        _record.Start(traceHigh, traceLow, SpanIds.SpanIdOf(_key), parentSpanId, timestamp: 0);
     }
 }
