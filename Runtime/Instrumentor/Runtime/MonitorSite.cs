@@ -47,6 +47,15 @@ public sealed class MonitorSite
     /// <summary>The longest string value stored, in characters.</summary>
     public int MaxLength { get; }
 
+    /// <summary>The source file that declares the method (as the compiler saw it), or <see langword="null"/> when unknown.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary>The 1-based line of the method's declaration in <see cref="SourceFile"/>, or 0 when unknown.</summary>
+    public int SourceLine { get; init; }
+
+    /// <summary>The method's signature as C# displays it (<c>decimal PricingService.PriceOrder(int quantity, decimal unitPrice)</c>), or <see langword="null"/>.</summary>
+    public string? Signature { get; init; }
+
     internal bool AlwaysSampled { get; }
 
     internal bool NeverSampled { get; }
