@@ -29,7 +29,11 @@ internal sealed record TargetMethodSpec(
     GenericsSpec Generics,
     string ReceiverPrefix,
     string ReturnPrefix,
-    AccessorKind Accessor);
+    AccessorKind Accessor)
+{
+    /// <summary>For <see cref="AccessorKind.StaticMethodOfStaticClass"/>: the runtime name of the class (<c>Ns.Outer+Inner, Assembly</c>).</summary>
+    public string AccessorTypeName { get; init; } = "";
+}
 
 /// <summary>How the wrapper calls its target.</summary>
 internal enum AccessorKind
@@ -40,6 +44,11 @@ internal enum AccessorKind
     Method,
     /// <summary>Through an <c>[UnsafeAccessor(StaticMethod)]</c> extern (private/protected static method).</summary>
     StaticMethod,
+    /// <summary>
+    /// Like <see cref="StaticMethod"/> for a method of a static class, which no parameter can have as its type (CS0721):
+    /// the receiver is an <c>object</c> naming the class through <c>[UnsafeAccessorType]</c>.
+    /// </summary>
+    StaticMethodOfStaticClass,
 }
 
 /// <summary>How a monitored method is called.</summary>
