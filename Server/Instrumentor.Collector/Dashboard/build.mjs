@@ -11,6 +11,9 @@ const options = {
   entryPoints: { app: "src/main.ts" },
   bundle: true,
   format: "esm",
+  // The graph (Cytoscape.js) and the charts (uPlot) load when first shown: the table paints without them.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   target: "es2022",
   minify: !watch,
   sourcemap: watch ? "inline" : false,

@@ -1,7 +1,7 @@
 // The dependency graph of processes from /api/graph: a node per process (calls, error share, last update),
 // an edge per parent → child pair (calls), laid out by Cytoscape.js. A table under it says the same in text.
 
-import cytoscape from "cytoscape";
+import type cytoscape from "cytoscape";
 import { api } from "./api";
 import type { AppContext } from "./app-context";
 import { isAbort } from "./app-context";
@@ -43,15 +43,16 @@ export class DependencyGraphView {
     const { from, to } = this.app.state().filters;
     void api
       .graph({ from: from || undefined, to: to || undefined }, request.signal)
-      .then((graph) => {
-        if (!request.signal.aborted) this.render(graph);
+      .then(async (graph) => {
+        const { default: cytoscape } = await import("cytoscape");
+        if (!request.signal.aborted) this.render(graph, cytoscape);
       })
       .catch((error) => {
         if (!isAbort(error)) this.app.fail(error);
       });
   }
 
-  private render(graph: Graph): void {
+  private render(graph: Graph, cytoscape: typeof import("cytoscape")): void {
     const now = Date.now();
     this.summary.textContent = `${graph.nodes.length} processes · ${graph.edges.length} call edges`;
     replaceChildren(

@@ -1,6 +1,8 @@
 // The dashboard's entry point: routes the URL state to the views, follows /api/live, asks for a read key
 // when the collector needs one.
 
+// uPlot's stylesheet goes into app.css: a lazily loaded chunk's CSS would not be loaded by the browser.
+import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { followLive } from "./api";
 import type { AppContext } from "./app-context";

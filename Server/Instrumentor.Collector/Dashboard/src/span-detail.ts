@@ -7,7 +7,6 @@ import type { AppContext } from "./app-context";
 import { isAbort } from "./app-context";
 import { h, replaceChildren } from "./dom";
 import { formatCount, formatDuration, formatPercent, formatTime } from "./format";
-import { renderSparkline } from "./sparkline";
 import type { LogEntry, SpanData, SpanDetail } from "./types";
 
 export class SpanDetailModal {
@@ -147,6 +146,8 @@ export class SpanDetailModal {
         metric("calls", formatCount(item.count), "count"),
         metric("errors", `${formatCount(item.errors)} (${formatPercent(item.error_rate)})`, "errors"),
       );
+      const { renderSparkline } = await import("./sparkline");
+      if (signal.aborted) return;
       this.chart = renderSparkline(sparkline, item.buckets ?? []);
     } catch (error) {
       if (isAbort(error)) return;

@@ -1,7 +1,6 @@
 // A small chart of a method's recent calls: calls per bucket (bars) and p95 latency (line), drawn by uPlot.
 
 import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
 import { parseTime } from "./format";
 import type { StatsBucket } from "./types";
 
