@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+
+namespace Instrumentor.Collector.Hosting;
+
+/// <summary>Everything <c>instrumentor serve</c> can be told (docs/collector.md, "Options").</summary>
+internal sealed record CollectorOptions
+{
+    public const string DefaultDatabase = "traces.db";
+    public const string DefaultUrls = "http://127.0.0.1:4318";
+    public const long DefaultMaxBodyBytes = 4 * 1024 * 1024;
+    public const int DefaultWriterCapacity = 256;
+
+    /// <summary>The SQLite store (created if missing).</summary>
+    public string Database { get; init; } = DefaultDatabase;
+
+    /// <summary>Where Kestrel listens (semicolon-separated); port 0 picks a free port.</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>Keys accepted as <c>Authorization: Bearer KEY</c> on ingest; none means loopback only and no key.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>The key the query API requires, when set.</summary>
+    public string? ReadKey { get; init; }
+
+    /// <summary>Spans older than this are deleted (<see cref="TimeSpan.Zero"/> keeps them forever).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>The store is kept under this many bytes by deleting the oldest spans (null: no limit).</summary>
+    public long? MaxSizeBytes { get; init; }
+
+    /// <summary>How often retention runs.</summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bodies larger than this (after gzip) get 413.</summary>
+    public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+
+    /// <summary>Requests that may wait for the writer; beyond it ingest answers 503 with Retry-After.</summary>
+    public int WriterCapacity { get; init; } = DefaultWriterCapacity;
+}

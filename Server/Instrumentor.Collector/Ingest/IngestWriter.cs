@@ -1,0 +1,94 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Instrumentor.Collector.Store;
+
+namespace Instrumentor.Collector.Ingest;
+
+/// <summary>
+/// The one writer of a store. Requests queue their batches in a bounded channel; one dedicated thread takes them in
+/// order and commits each in its own transaction, so concurrent requests never meet as two SQLite writers ("database
+/// is locked"), and a request hears 2xx only after its commit. A full channel is backpressure: the request is
+/// refused at once (503 with Retry-After) instead of waiting without bound. Retention runs through the same queue.
+/// </summary>
+internal sealed class IngestWriter : IDisposable
+{
+    private readonly ITraceStore _store;
+    private readonly Channel<IWriteJob> _jobs;
+    private readonly Thread _thread;
+    private readonly IngestRate _rate = new();
+    private long _lastLagTicks;
+
+    public IngestWriter(ITraceStore store, int capacity)
+    {
+        _store = store;
+        _jobs = Channel.CreateBounded<IWriteJob>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor collector writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Raised on the writer thread after a commit that stored spans (the live feed listens).</summary>
+    public event Action? SpansCommitted;
+
+    /// <summary>Jobs waiting for the writer.</summary>
+    public int QueueDepth => _jobs.Reader.Count;
+
+    /// <summary>Time from queueing to commit of the last job, in milliseconds.</summary>
+    public double WriteLagMs => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _lastLagTicks)).TotalMilliseconds;
+
+    /// <summary>Spans committed per second over the last seconds.</summary>
+    public double IngestPerSecond => _rate.PerSecond();
+
+    /// <summary>Queues <paramref name="work"/> if there is room; null when the writer is saturated (or stopped).</summary>
+    public Task<T>? TrySubmit<T>(Func<ITraceStore, T> work, int spanCount)
+    {
+        var job = new WriteJob<T>(work, spanCount);
+        return _jobs.Writer.TryWrite(job) ? job.Completion : null;
+    }
+
+    /// <summary>Queues <paramref name="work"/>, waiting for room (background work such as retention, never requests).</summary>
+    public async Task<T> RunAsync<T>(Func<ITraceStore, T> work, CancellationToken cancellationToken)
+    {
+        var job = new WriteJob<T>(work, 0);
+        await _jobs.Writer.WriteAsync(job, cancellationToken).ConfigureAwait(false);
+        return await job.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops taking jobs, finishes the queued ones and waits for the writer thread.</summary>
+    public void Dispose()
+    {
+        _jobs.Writer.TryComplete();
+        _thread.Join();
+    }
+
+    private void Run()
+    {
+        ChannelReader<IWriteJob> reader = _jobs.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            bool spans = false;
+            while (reader.TryRead(out IWriteJob? job))
+            {
+                job.Execute(_store);
+                long now = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _lastLagTicks, now - job.EnqueuedTimestamp);
+                if (job.SpanCount > 0)
+                {
+                    _rate.Add(job.SpanCount);
+                    spans = true;
+                }
+            }
+
+            if (spans)
+            {
+                SpansCommitted?.Invoke();
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Instrumentor.Collector.Json;
+
+/// <summary><c>GET /api/status</c>: the store and the writer at a glance (the dashboard's status bar).</summary>
+internal sealed record StatusAnswer(
+    [property: JsonPropertyName("spans_total")] long SpansTotal,
+    [property: JsonPropertyName("ingest_per_s")] double IngestPerSecond,
+    [property: JsonPropertyName("error_rate_5m")] double ErrorRate5m,
+    [property: JsonPropertyName("write_lag_ms")] double WriteLagMs,
+    [property: JsonPropertyName("queue_depth")] int QueueDepth,
+    [property: JsonPropertyName("store_bytes")] long StoreBytes,
+    [property: JsonPropertyName("oldest")] string? Oldest,
+    [property: JsonPropertyName("newest")] string? Newest);

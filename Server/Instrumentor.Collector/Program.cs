@@ -1,0 +1,3 @@
+using Instrumentor.Collector.Commands;
+
+return await CollectorCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+
+namespace Instrumentor.Collector.Store;
+
+/// <summary>
+/// Where the collector keeps spans and logs. Writes are called by the one <see cref="Ingest.IngestWriter"/> of the
+/// store only (so SQLite never sees two writers of ours); <see cref="Queries"/> may be used from any thread.
+/// SQLite implements it today (<see cref="Sqlite.SqliteTraceStore"/>); PostgreSQL is the next implementation.
+/// </summary>
+internal interface ITraceStore : IDisposable
+{
+    /// <summary>Where the store lives, for messages (a file path, a host).</summary>
+    string Location { get; }
+
+    /// <summary>Commits a batch all-or-nothing; spans already stored, or a batch id already seen, count as duplicates.</summary>
+    StoreIngestResult WriteSpans(SpanBatch batch);
+
+    /// <summary>Commits log lines in one transaction; returns how many were stored.</summary>
+    int WriteLogs(IReadOnlyList<LogEntry> logs);
+
+    /// <summary>Deletes at most <paramref name="limit"/> of the oldest spans (and logs) that started before the cutoff.</summary>
+    int PurgeOlderThan(long cutoffUnixMicroseconds, int limit);
+
+    /// <summary>Deletes at most <paramref name="limit"/> of the oldest spans (and logs of that age), whatever their age.</summary>
+    int PurgeOldest(int limit);
+
+    /// <summary>Gives up to <paramref name="maxPages"/> free pages back to the file system (the file shrinks).</summary>
+    void ReleaseFreePages(int maxPages);
+
+    /// <summary>Bytes the store takes on disk (database plus write-ahead log).</summary>
+    long SizeBytes();
+
+    /// <summary>Bytes of the database that hold data (free pages not counted): what a size limit compares with, since
+    /// a file that cannot shrink (made without auto_vacuum) reuses its free pages instead. Writer thread only.</summary>
+    long UsedBytes();
+
+    /// <summary>The read side.</summary>
+    ITraceQueries Queries { get; }
+}
