@@ -6,6 +6,20 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The collector's build bundles the dashboard with Node.js/npm; the browser tests drive Debian's chromium.
+# Install them from Debian's packages when missing (never a downloaded browser).
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing ${missing[*]} from Debian's packages"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "Could not install ${missing[*]}."; echo "Tests: 0 passed, 0 failed"; exit 1; }
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 mkdir -p "$results"

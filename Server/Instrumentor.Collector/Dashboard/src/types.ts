@@ -1,0 +1,108 @@
+// The JSON shapes of the collector's query API (docs/collector.md, "Query API").
+
+/** One captured value: a parameter (INPUT) or the result (OUTPUT). */
+export interface SpanData {
+  name: string;
+  type: string;
+  value: string | null;
+}
+
+/** A stored span as /api/spans, /api/traces/{id} and /api/live return it. */
+export interface Span {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  process: string;
+  process_group?: string | null;
+  start: string;
+  ts?: string;
+  duration_ms: number | null;
+  status: string;
+  exception: string | null;
+  thread_id?: number | null;
+  service?: string | null;
+  data?: SpanData[] | null;
+}
+
+export interface SourceLocation {
+  file?: string | null;
+  line?: number | null;
+  signature?: string | null;
+}
+
+export interface LogEntry {
+  ts?: string;
+  timestamp?: string;
+  level?: string | null;
+  logger?: string | null;
+  message?: string | null;
+  exception?: string | null;
+}
+
+/** /api/spans/{id}: the span, its logs and the method's source location. */
+export interface SpanDetail extends Span {
+  logs?: LogEntry[] | null;
+  source?: SourceLocation | null;
+}
+
+export interface SpanPage {
+  items: Span[];
+  next_cursor: string | null;
+}
+
+export interface Trace {
+  trace_id: string;
+  spans: Span[];
+}
+
+export interface StatsBucket {
+  t: string;
+  count: number;
+  errors: number;
+  p95_ms: number | null;
+}
+
+export interface ProcessStats {
+  process: string;
+  count: number;
+  errors: number;
+  error_rate: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  buckets?: StatsBucket[] | null;
+}
+
+export interface Stats {
+  items: ProcessStats[];
+}
+
+export interface GraphNode {
+  process: string;
+  count: number;
+  errors: number;
+  last_seen: string | null;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  count: number;
+  last_seen: string | null;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface Status {
+  spans_total: number;
+  ingest_per_s: number;
+  error_rate_5m: number;
+  write_lag_ms: number | null;
+  queue_depth: number;
+  store_bytes: number;
+  oldest: string | null;
+  newest: string | null;
+}
