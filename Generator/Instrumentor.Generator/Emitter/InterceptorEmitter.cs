@@ -71,7 +71,8 @@ internal static class InterceptorEmitter
             : "new string[] { " + string.Join(", ", captured.Select(p => CSharpLiteral.String(p.Name.TrimStart('@')))) + " }";
         writer.Line($"private static readonly {Runtime}.MonitorSite {site} = new {Runtime}.MonitorSite(");
         writer.Line($"    {CSharpLiteral.String(settings.ProcessName)}, {CSharpLiteral.String(settings.ProcessGroup)}, {names}, " +
-                    $"{CSharpLiteral.Double(settings.SampleRate)}, {CSharpLiteral.Int(settings.MaxLength)});");
+                    $"{CSharpLiteral.Double(settings.SampleRate)}, {CSharpLiteral.Int(settings.MaxLength)})");
+        SiteSourceEmitter.WriteInitializer(writer, target.Source);
 
         bool isAsync = target.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
         bool isSequence = target.Shape is ReturnShape.Enumerable or ReturnShape.AsyncEnumerable;
