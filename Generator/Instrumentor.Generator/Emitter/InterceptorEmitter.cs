@@ -29,11 +29,19 @@ internal static class InterceptorEmitter
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Instrumentor.Generator\", \"1.0.0\")]");
             using (writer.Scope("file static class MonitorInterceptors"))
             {
+                // The traced wrappers of dispatch wrappers take the indexes after every interceptor's.
+                int next = interceptors.Count;
                 for (int i = 0; i < interceptors.Count; i++)
                 {
                     if (i > 0)
                     {
                         writer.Line();
+                    }
+
+                    if (interceptors[i].Dispatch is not null)
+                    {
+                        next = DispatchEmitter.Write(writer, interceptors[i], i, next);
+                        continue;
                     }
 
                     WriteInterceptor(writer, interceptors[i], i);
@@ -60,7 +68,7 @@ internal static class InterceptorEmitter
         }
     }
 
-    private static void WriteInterceptor(SourceWriter writer, InterceptorSpec interceptor, int index)
+    internal static void WriteInterceptor(SourceWriter writer, InterceptorSpec interceptor, int index)
     {
         TargetMethodSpec target = interceptor.Target;
         List<ParameterSpec> captured = target.Parameters.Where(p => p.Capture.Kind != CaptureKind.Skip).ToList();
@@ -206,7 +214,7 @@ internal static class InterceptorEmitter
         }
     }
 
-    private static string Signature(TargetMethodSpec target)
+    internal static string Signature(TargetMethodSpec target)
     {
         IEnumerable<string> parameters = target.Parameters.Select(p =>
             (p.IsThis ? "this " : "") + p.RefPrefix + p.Type + " " + p.Name);

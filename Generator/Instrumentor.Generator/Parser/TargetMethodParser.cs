@@ -23,6 +23,15 @@ internal static class TargetMethodParser
             return null;
         }
 
+        return Build(method, compilation, settings, accessor);
+    }
+
+    /// <summary>
+    /// The spec of <paramref name="method"/> with the given settings, without asking whether calls to it can be
+    /// intercepted (dispatch wrappers call an implementation through its interface, and describe their static target).
+    /// </summary>
+    public static TargetMethodSpec Build(IMethodSymbol method, Compilation compilation, MonitorSettings settings, AccessorKind accessor)
+    {
         FormatterIndex formatters = FormatterIndex.For(compilation);
 
         var parameters = ImmutableArray.CreateBuilder<ParameterSpec>(method.Parameters.Length);
