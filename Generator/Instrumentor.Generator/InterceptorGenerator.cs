@@ -68,11 +68,18 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
         var declaredByKey = declared.ToDictionary(static d => d.Key, StringComparer.Ordinal);
         var locations = new SortedDictionary<string, (TargetMethodSpec Target, List<InterceptLocationSpec> Locations)>(StringComparer.Ordinal);
         var failures = new List<CallSiteSpec>();
+        var dispatches = new List<CallSiteSpec>();
         foreach (CallSiteSpec site in sites)
         {
             if (site.Error is not null)
             {
                 failures.Add(site);
+                continue;
+            }
+
+            if (site.Dispatch is not null)
+            {
+                dispatches.Add(site);
                 continue;
             }
 
@@ -94,7 +101,23 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
         var interceptors = locations.Values.Select(static e => new InterceptorSpec(
             e.Target,
             EquatableArray.From(e.Locations.OrderBy(static l => l.Display, StringComparer.Ordinal).ThenBy(static l => l.Data, StringComparer.Ordinal))));
-        return (EquatableArray.From(interceptors), EquatableArray.From(failures));
+        return (EquatableArray.From(interceptors.Concat(PlanDispatches(dispatches, declaredByKey))), EquatableArray.From(failures));
+    }
+
+    // Calls through an interface or virtual method: one wrapper per static target (its sites share the type tests).
+    private static IEnumerable<InterceptorSpec> PlanDispatches(List<CallSiteSpec> sites, Dictionary<string, TargetMethodSpec> declaredByKey)
+    {
+        foreach (IGrouping<string, CallSiteSpec> group in sites.GroupBy(static s => s.TargetKey, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal))
+        {
+            CallSiteSpec first = group.First();
+            if (DispatchPlanner.Resolve(first.Target!, first.Dispatch!, declaredByKey) is { } plan)
+            {
+                yield return new InterceptorSpec(
+                    first.Target!,
+                    EquatableArray.From(group.Select(static s => s.Location).OrderBy(static l => l.Display, StringComparer.Ordinal).ThenBy(static l => l.Data, StringComparer.Ordinal)),
+                    plan);
+            }
+        }
     }
 
     private static void Emit(SourceProductionContext output, EquatableArray<InterceptorSpec> interceptors, EquatableArray<CallSiteSpec> failures)

@@ -79,6 +79,22 @@ public class IncrementalCachingTests
         run.GeneratedSources.Single().SourceText.ToString().ShouldContain("\"g\"");
     }
 
+    [Test]
+    public void A_line_shift_above_a_monitored_method_regenerates_its_descriptor_but_no_call_site()
+    {
+        // The descriptor holds the declaration's line (MonitorSite.SourceLine), so a shift in the declaring file
+        // gives a new spec and a new file; call sites in other files are untouched. (Call sites in the shifted
+        // file change anyway: the interceptable location hashes the file's text.)
+        (GeneratorDriver driver, CSharpCompilation compilation) = FirstRun();
+        CSharpCompilation edited = Replace(compilation, "Source0.cs", Monitored.Replace("namespace App;", "namespace App;\n// a comment"));
+
+        GeneratorRunResult run = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Reasons(run, TrackingNames.MonitorDeclarations).ShouldContain(IncrementalStepRunReason.Modified);
+        Reasons(run, TrackingNames.CallSites).ShouldAllBe(r => r == IncrementalStepRunReason.Cached || r == IncrementalStepRunReason.Unchanged);
+        run.GeneratedSources.Single().SourceText.ToString().ShouldContain("SourceLine = 6,");
+    }
+
     private static (GeneratorDriver, CSharpCompilation) FirstRun()
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(Monitored, Caller, Unrelated);

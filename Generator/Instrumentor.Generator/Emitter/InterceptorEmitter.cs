@@ -29,11 +29,19 @@ internal static class InterceptorEmitter
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Instrumentor.Generator\", \"1.0.0\")]");
             using (writer.Scope("file static class MonitorInterceptors"))
             {
+                // The traced wrappers of dispatch wrappers take the indexes after every interceptor's.
+                int next = interceptors.Count;
                 for (int i = 0; i < interceptors.Count; i++)
                 {
                     if (i > 0)
                     {
                         writer.Line();
+                    }
+
+                    if (interceptors[i].Dispatch is not null)
+                    {
+                        next = DispatchEmitter.Write(writer, interceptors[i], i, next);
+                        continue;
                     }
 
                     WriteInterceptor(writer, interceptors[i], i);
@@ -60,7 +68,7 @@ internal static class InterceptorEmitter
         }
     }
 
-    private static void WriteInterceptor(SourceWriter writer, InterceptorSpec interceptor, int index)
+    internal static void WriteInterceptor(SourceWriter writer, InterceptorSpec interceptor, int index)
     {
         TargetMethodSpec target = interceptor.Target;
         List<ParameterSpec> captured = target.Parameters.Where(p => p.Capture.Kind != CaptureKind.Skip).ToList();
@@ -71,7 +79,8 @@ internal static class InterceptorEmitter
             : "new string[] { " + string.Join(", ", captured.Select(p => CSharpLiteral.String(p.Name.TrimStart('@')))) + " }";
         writer.Line($"private static readonly {Runtime}.MonitorSite {site} = new {Runtime}.MonitorSite(");
         writer.Line($"    {CSharpLiteral.String(settings.ProcessName)}, {CSharpLiteral.String(settings.ProcessGroup)}, {names}, " +
-                    $"{CSharpLiteral.Double(settings.SampleRate)}, {CSharpLiteral.Int(settings.MaxLength)});");
+                    $"{CSharpLiteral.Double(settings.SampleRate)}, {CSharpLiteral.Int(settings.MaxLength)})");
+        SiteSourceEmitter.WriteInitializer(writer, target.Source);
 
         bool isAsync = target.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
         bool isSequence = target.Shape is ReturnShape.Enumerable or ReturnShape.AsyncEnumerable;
@@ -214,7 +223,7 @@ internal static class InterceptorEmitter
         }
     }
 
-    private static string Signature(TargetMethodSpec target)
+    internal static string Signature(TargetMethodSpec target)
     {
         IEnumerable<string> parameters = target.Parameters.Select(p =>
             p.IsThis && p.ScopedPrefix == "scoped " ? "this scoped " + p.RefPrefix + p.Type + " " + p.Name

@@ -25,14 +25,13 @@ internal static class CallSiteParser
         }
 
         IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
-        if (MonitorSettingsReader.Read(method) is null)
-        {
-            return null;
-        }
-
+        bool monitored = MonitorSettingsReader.Read(method) is not null;
         try
         {
-            return ParseMonitored(context, invocation, called, method, cancellationToken);
+            // Not monitored itself: an interface or virtual method may still reach monitored implementations.
+            return monitored
+                ? ParseMonitored(context, invocation, called, method, cancellationToken)
+                : DispatchParser.TryParse(context, invocation, method, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -71,7 +70,7 @@ internal static class CallSiteParser
     }
 
     // `base.M()` is a non-virtual call; a wrapper would turn it into a virtual one and change behaviour.
-    private static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
+    internal static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
         invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
 
     // A call with a dynamic argument is bound at run time, even when the compiler names its only candidate: the
@@ -80,7 +79,7 @@ internal static class CallSiteParser
         model.GetOperation(invocation, cancellationToken) is Microsoft.CodeAnalysis.Operations.IDynamicInvocationOperation;
 
     // Calls inside a lambda converted to Expression<T> are data, not calls: they cannot be intercepted.
-    private static bool IsInExpressionTree(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+    internal static bool IsInExpressionTree(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
     {
         for (SyntaxNode? current = node.Parent; current is not null; current = current.Parent)
         {
@@ -100,7 +99,7 @@ internal static class CallSiteParser
         return false;
     }
 
-    private static string Display(Location location)
+    internal static string Display(Location location)
     {
         FileLinePositionSpan span = location.GetLineSpan();
         return $"{Path.GetFileName(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";

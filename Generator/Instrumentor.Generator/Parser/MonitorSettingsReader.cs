@@ -13,10 +13,13 @@ internal static class MonitorSettingsReader
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
 
-    /// <summary>The settings of <paramref name="method"/>, or <see langword="null"/> when it is not monitored.</summary>
+    /// <summary>
+    /// The settings of <paramref name="method"/>, or <see langword="null"/> when it is not monitored. An explicit
+    /// interface implementation can be monitored too: it is reached through its interface (dispatch wrappers).
+    /// </summary>
     public static MonitorSettings? Read(IMethodSymbol method)
     {
-        if (method.MethodKind != MethodKind.Ordinary)
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation))
         {
             return null;
         }

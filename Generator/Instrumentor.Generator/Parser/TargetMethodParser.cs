@@ -24,6 +24,15 @@ internal static class TargetMethodParser
             return null;
         }
 
+        return Build(method, compilation, settings, accessor);
+    }
+
+    /// <summary>
+    /// The spec of <paramref name="method"/> with the given settings, without asking whether calls to it can be
+    /// intercepted (dispatch wrappers call an implementation through its interface, and describe their static target).
+    /// </summary>
+    public static TargetMethodSpec Build(IMethodSymbol method, Compilation compilation, MonitorSettings settings, AccessorKind accessor)
+    {
         FormatterIndex formatters = FormatterIndex.For(compilation);
 
         var parameters = ImmutableArray.CreateBuilder<ParameterSpec>(method.Parameters.Length);
@@ -56,7 +65,8 @@ internal static class TargetMethodParser
             GenericsReader.Read(method),
             ReceiverPrefix(method),
             method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "",
-            accessor);
+            accessor,
+            SourceLocator.Locate(method, compilation));
         return accessor == AccessorKind.StaticMethodOfStaticClass
             ? spec with { AccessorTypeName = RuntimeTypeName(method.ContainingType) }
             : spec;

@@ -15,6 +15,7 @@ namespace Instrumentor.Generator.Specs;
 /// <param name="ReceiverPrefix">"ref " when the receiver is a struct (so mutations stick), else "".</param>
 /// <param name="ReturnPrefix">"ref " or "ref readonly " for a ref return, else "".</param>
 /// <param name="Accessor">How the wrapper reaches a target it cannot see (private, protected).</param>
+/// <param name="Source">Where the method is declared and its signature, for the site descriptor.</param>
 internal sealed record TargetMethodSpec(
     string Key,
     string ContainingType,
@@ -29,7 +30,8 @@ internal sealed record TargetMethodSpec(
     GenericsSpec Generics,
     string ReceiverPrefix,
     string ReturnPrefix,
-    AccessorKind Accessor)
+    AccessorKind Accessor,
+    SourceSpec Source)
 {
     /// <summary>For <see cref="AccessorKind.StaticMethodOfStaticClass"/>: the runtime name of the class (<c>Ns.Outer+Inner, Assembly</c>).</summary>
     public string AccessorTypeName { get; init; } = "";

@@ -21,7 +21,12 @@ namespace Instrumentor.Generated
     file static class MonitorInterceptors
     {
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site0 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Captures.CancelAsync", "captures", global::System.Array.Empty<string>(), 1d, 1000);
+            "Shapes.Captures.CancelAsync", "captures", global::System.Array.Empty<string>(), 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 84,
+            Signature = "Task<int> Captures.CancelAsync(CancellationToken cancellation)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnjIQAABTb3VyY2UwLmNz")] // Source0.cs(154,13)
         [global::System.Diagnostics.StackTraceHidden]
@@ -46,7 +51,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site1 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Captures.Paint", "captures", new string[] { "color", "point", "boom", "scores", "token", "maybe" }, 1d, 1000);
+            "Shapes.Captures.Paint", "captures", new string[] { "color", "point", "boom", "scores", "token", "maybe" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 82,
+            Signature = "int Captures.Paint(Color color, Point point, Exploding boom, Dictionary<string, int> scores, string token, Color? maybe)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqcPAABTb3VyY2UwLmNz")] // Source0.cs(151,20)
         [global::System.Diagnostics.StackTraceHidden]
@@ -92,7 +102,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site2 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Cells.Cell", null, new string[] { "i" }, 1d, 1000);
+            "Shapes.Cells.Cell", null, new string[] { "i" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 61,
+            Signature = "ref int Cells.Cell(int i)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnvoNAABTb3VyY2UwLmNz")] // Source0.cs(145,9)
         [global::System.Diagnostics.StackTraceHidden]
@@ -126,7 +141,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site3 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Counter.Increment", null, new string[] { "by" }, 1d, 1000);
+            "Shapes.Counter.Increment", null, new string[] { "by" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 33,
+            Signature = "void Counter.Increment(int by)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnroMAABTb3VyY2UwLmNz")] // Source0.cs(138,9)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntgMAABTb3VyY2UwLmNz")] // Source0.cs(139,9)
@@ -155,7 +175,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site4 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Counter.Peek", null, global::System.Array.Empty<string>(), 1d, 1000);
+            "Shapes.Counter.Peek", null, global::System.Array.Empty<string>(), 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 34,
+            Signature = "readonly int Counter.Peek()",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhcNAABTb3VyY2UwLmNz")] // Source0.cs(140,42)
         [global::System.Diagnostics.StackTraceHidden]
@@ -185,7 +210,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site5 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Ext.Twice", null, new string[] { "x" }, 1d, 1000);
+            "Shapes.Ext.Twice", null, new string[] { "x" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 27,
+            Signature = "int Ext.Twice(this int x)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnm8MAABTb3VyY2UwLmNz")] // Source0.cs(136,20)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnocJAABTb3VyY2UwLmNz")] // Source0.cs(98,26)
@@ -220,7 +250,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site6 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Generic.Echo", null, new string[] { "value" }, 1d, 1000);
+            "Shapes.Generic.Echo", null, new string[] { "value" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 75,
+            Signature = "T Generic.Echo<T>(T value)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntUOAABTb3VyY2UwLmNz")] // Source0.cs(149,20)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnu0OAABTb3VyY2UwLmNz")] // Source0.cs(149,44)
@@ -255,7 +290,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site7 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Generic.Map", null, new string[] { "value", "map" }, 1d, 1000);
+            "Shapes.Generic.Map", null, new string[] { "value", "map" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 76,
+            Signature = "TOut Generic.Map<TIn, TOut>(TIn value, Func<TIn, TOut> map)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOngcPAABTb3VyY2UwLmNz")] // Source0.cs(149,70)
         [global::System.Diagnostics.StackTraceHidden]
@@ -290,7 +330,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site8 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.IGreeter.Greet", null, new string[] { "name" }, 1d, 1000);
+            "Shapes.IGreeter.Greet", null, new string[] { "name" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 45,
+            Signature = "string IGreeter.Greet(string name)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrINAABTb3VyY2UwLmNz")] // Source0.cs(143,20)
         [global::System.Diagnostics.StackTraceHidden]
@@ -324,7 +369,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site9 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Repo<T>.Add", null, new string[] { "item" }, 1d, 1000);
+            "Shapes.Repo<T>.Add", null, new string[] { "item" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 40,
+            Signature = "int Repo<T>.Add(T item)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnlINAABTb3VyY2UwLmNz")] // Source0.cs(141,20)
         [global::System.Diagnostics.StackTraceHidden]
@@ -358,7 +408,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site10 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Secretive.Hidden", null, new string[] { "x" }, 1d, 1000);
+            "Shapes.Secretive.Hidden", null, new string[] { "x" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 67,
+            Signature = "int Secretive.Hidden(int x)",
+        };
         [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = "Hidden")]
         [global::System.Diagnostics.StackTraceHidden]
         private static extern int __Call10(global::Shapes.Secretive __receiver, int x);
@@ -395,7 +450,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site11 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Secretive.Shielded", null, new string[] { "x" }, 1d, 1000);
+            "Shapes.Secretive.Shielded", null, new string[] { "x" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 69,
+            Signature = "int Secretive.Shielded(int x)",
+        };
         [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.StaticMethod, Name = "Shielded")]
         [global::System.Diagnostics.StackTraceHidden]
         private static extern int __Call11(global::Shapes.Secretive __receiver, int x);
@@ -432,7 +492,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site12 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Sequences.Broken", null, global::System.Array.Empty<string>(), 1d, 1000);
+            "Shapes.Sequences.Broken", null, global::System.Array.Empty<string>(), 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 113,
+            Signature = "IEnumerable<int> Sequences.Broken()",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnsoSAABTb3VyY2UwLmNz")] // Source0.cs(180,35)
         [global::System.Diagnostics.StackTraceHidden]
@@ -453,7 +518,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site13 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Sequences.Range", null, new string[] { "count" }, 1d, 1000);
+            "Shapes.Sequences.Range", null, new string[] { "count" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 94,
+            Signature = "IEnumerable<int> Sequences.Range(int count)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOni4RAABTb3VyY2UwLmNz")] // Source0.cs(162,31)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrgRAABTb3VyY2UwLmNz")] // Source0.cs(168,31)
@@ -479,7 +549,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site14 = new global::Instrumentor.Runtime.MonitorSite(
-            "Shapes.Sequences.RangeAsync", null, new string[] { "count" }, 1d, 1000);
+            "Shapes.Sequences.RangeAsync", null, new string[] { "count" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 103,
+            Signature = "IAsyncEnumerable<int> Sequences.RangeAsync(int count)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqkLAABTb3VyY2UwLmNz")] // Source0.cs(125,37)
         [global::System.Diagnostics.StackTraceHidden]

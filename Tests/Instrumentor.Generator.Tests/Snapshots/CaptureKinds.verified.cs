@@ -21,7 +21,12 @@ namespace Instrumentor.Generated
     file static class MonitorInterceptors
     {
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site0 = new global::Instrumentor.Runtime.MonitorSite(
-            "App.Trading.Rebalance", null, new string[] { "portfolio", "ids", "weights", "side", "at", "limit", "apiKey", "account", "amount" }, 1d, 1000);
+            "App.Trading.Rebalance", null, new string[] { "portfolio", "ids", "weights", "side", "at", "limit", "apiKey", "account", "amount" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 10,
+            Signature = "Portfolio Trading.Rebalance(Portfolio portfolio, List<int> ids, int[] weights, Side side, DateTime at, int? limit, string apiKey, string account, string note, decimal amount)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eCK2yUhOFxo/vvqFcbe3nskBAABTb3VyY2UwLmNz")] // Source0.cs(12,33)
         [global::System.Diagnostics.StackTraceHidden]

@@ -21,7 +21,12 @@ namespace Instrumentor.Generated
     file static class MonitorInterceptors
     {
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site0 = new global::Instrumentor.Runtime.MonitorSite(
-            "orders.cancel", null, new string[] { "id" }, 1d, 1000);
+            "orders.cancel", null, new string[] { "id" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 12,
+            Signature = "bool OrderService.Cancel(Guid id)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP9ACAABTb3VyY2UwLmNz")] // Source0.cs(22,9)
         [global::System.Diagnostics.StackTraceHidden]
@@ -51,7 +56,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site1 = new global::Instrumentor.Runtime.MonitorSite(
-            "App.OrderService.CountAsync", "orders", new string[] { "filter" }, 0.5d, 20);
+            "App.OrderService.CountAsync", "orders", new string[] { "filter" }, 0.5d, 20)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 8,
+            Signature = "Task<int> OrderService.CountAsync(string? filter)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP3cCAABTb3VyY2UwLmNz")] // Source0.cs(19,15)
         [global::System.Diagnostics.StackTraceHidden]
@@ -80,7 +90,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site2 = new global::Instrumentor.Runtime.MonitorSite(
-            "App.OrderService.ExistsAsync", "orders", new string[] { "id" }, 0.5d, 20);
+            "App.OrderService.ExistsAsync", "orders", new string[] { "id" }, 0.5d, 20)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 10,
+            Signature = "ValueTask<bool> OrderService.ExistsAsync(long id)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP7YCAABTb3VyY2UwLmNz")] // Source0.cs(21,15)
         [global::System.Diagnostics.StackTraceHidden]
@@ -109,7 +124,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site3 = new global::Instrumentor.Runtime.MonitorSite(
-            "App.OrderService.Log", "orders", new string[] { "message" }, 0.5d, 20);
+            "App.OrderService.Log", "orders", new string[] { "message" }, 0.5d, 20)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 7,
+            Signature = "void OrderService.Log(string message)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP10CAABTb3VyY2UwLmNz")] // Source0.cs(18,9)
         [global::System.Diagnostics.StackTraceHidden]
@@ -137,7 +157,12 @@ namespace Instrumentor.Generated
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site4 = new global::Instrumentor.Runtime.MonitorSite(
-            "App.OrderService.SaveAsync", "orders", global::System.Array.Empty<string>(), 0.5d, 20);
+            "App.OrderService.SaveAsync", "orders", global::System.Array.Empty<string>(), 0.5d, 20)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 9,
+            Signature = "Task OrderService.SaveAsync()",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP5kCAABTb3VyY2UwLmNz")] // Source0.cs(20,15)
         [global::System.Diagnostics.StackTraceHidden]

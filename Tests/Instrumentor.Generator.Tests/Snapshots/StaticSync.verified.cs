@@ -21,7 +21,12 @@ namespace Instrumentor.Generated
     file static class MonitorInterceptors
     {
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site0 = new global::Instrumentor.Runtime.MonitorSite(
-            "App.Calc.Add", null, new string[] { "a", "b" }, 1d, 1000);
+            "App.Calc.Add", null, new string[] { "a", "b" }, 1d, 1000)
+        {
+            SourceFile = "Source0.cs",
+            SourceLine = 5,
+            Signature = "int Calc.Add(int a, int b)",
+        };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "wfnVk4RtLqEgpQC3j3mxrpkAAABTb3VyY2UwLmNz")] // Source0.cs(6,32)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "wfnVk4RtLqEgpQC3j3mxrqUAAABTb3VyY2UwLmNz")] // Source0.cs(6,44)

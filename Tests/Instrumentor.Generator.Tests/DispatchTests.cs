@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.Linq;
+using Instrumentor.Generator.Tests.Infrastructure;
+using Instrumentor.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Instrumentor.Generator.Tests;
+
+/// <summary>
+/// A call whose static target is an interface or virtual method is traced when the receiver runs a monitored
+/// implementation or override of this compilation, and dispatches exactly as written otherwise.
+/// </summary>
+[NonParallelizable]
+public class DispatchTests
+{
+    private static IReadOnlyList<RecordedSpan>? s_spans;
+    private static string? s_generated;
+
+    [OneTimeSetUp]
+    public void RunOnce()
+    {
+        GeneratorResult result = GeneratorHarness.Run(DispatchSample.Source);
+        result.CompilationProblems.ShouldBeEmpty();
+        s_generated = result.GeneratedSource;
+        using TracingScope tracing = TracingScope.Start();
+        using var sample = SampleAssembly.Load(result.Output);
+        sample.Invoke("Disp.Entry", "Run").ShouldBe(DispatchSample.ExpectedLog);
+        s_spans = tracing.Flush();
+    }
+
+    [Test]
+    public void The_same_code_without_the_generator_behaves_identically()
+    {
+        using var sample = SampleAssembly.Load(GeneratorHarness.Compile(DispatchSample.Source));
+        sample.Invoke("Disp.Entry", "Run").ShouldBe(DispatchSample.ExpectedLog);
+    }
+
+    [Test]
+    public void A_call_through_an_interface_is_traced_as_the_monitored_implementation()
+    {
+        RecordedSpan place = Single("Disp.Orders.PlaceAsync");
+        place.Inputs["id"].ShouldBe("3");
+        place.Inputs["user"].ShouldBe("ann");
+        place.Result.ShouldBe("6");
+    }
+
+    [Test]
+    public void A_receiver_of_an_unmonitored_implementation_is_not_traced() =>
+        s_spans!.ShouldNotContain(s => s.Inputs.Values.Contains("bob"));
+
+    [Test]
+    public void An_override_is_traced_for_its_type_and_for_subclasses_that_inherit_it_but_not_for_one_that_overrides_it()
+    {
+        Spans("Disp.Square.Area").Length.ShouldBe(2, "Square and BigSquare run Square.Area; OddSquare and Circle do not");
+        Single("Disp.Square.Name").Result.ShouldBe("square");
+    }
+
+    [Test]
+    public void An_explicit_interface_implementation_is_traced() =>
+        Single("Disp.FixedClock.Disp.IClock.Now").Result.ShouldBe("42");
+
+    [Test]
+    public void A_generic_interface_implemented_for_one_type_argument_is_traced_with_its_parameter_names()
+    {
+        Single("Disp.UserRepo.Add").Inputs["user"].ShouldBe("carol");
+        Single("Disp.Store<T>.Add").Inputs["item"].ShouldBe("s");
+    }
+
+    [Test]
+    public void A_struct_implementation_is_traced_and_its_box_keeps_its_mutations() =>
+        Spans("Disp.Counter.Next").Select(s => s.Result).ShouldBe(new[] { "1", "2" });
+
+    [Test]
+    public void Monitor_on_the_interface_method_wins_over_the_implementation()
+    {
+        Single("Disp.IGreeter.Greet").Result.ShouldBe("hi x");
+        Spans("greeter.impl").ShouldBeEmpty();
+    }
+
+    [Test]
+    public void A_subclass_that_cannot_be_named_in_generated_code_switches_to_exact_type_tests()
+    {
+        Spans("Disp.PrintJob.Run").Length.ShouldBe(2, "PrintJob and LoudJob run PrintJob.Run; QuietJob<int> does not");
+        s_generated.ShouldNotBeNull().ShouldContain("__instance.GetType() == typeof(global::Disp.LoudJob)");
+    }
+
+    [Test]
+    public void Interface_calls_with_no_monitored_implementation_are_left_alone()
+    {
+        const string source = """
+            namespace App;
+            public interface IClock { long Now(); }
+            public sealed class Clock : IClock { public long Now() => 1; }
+            public static class Use { public static long Run(IClock clock) => clock.Now(); }
+            """;
+
+        GeneratorHarness.Run(source).GeneratedSource.ShouldBeNull();
+    }
+
+    [Test]
+    public void Emitted_code() =>
+        Snapshot.Verify(s_generated!, "Dispatch");
+
+    [Test]
+    public void An_unrelated_edit_leaves_dispatch_call_sites_cached()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(DispatchSample.Source, "namespace Other; public static class U { public static int V() => 1; }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree unrelated = compilation.SyntaxTrees.Last();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(unrelated, CSharpSyntaxTree.ParseText(
+            "namespace Other; public static class U { public static int V() => 2; }", GeneratorHarness.ParseOptions, unrelated.FilePath));
+
+        GeneratorRunResult run = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        run.TrackedSteps[TrackingNames.CallSites].SelectMany(s => s.Outputs)
+            .ShouldAllBe(o => o.Reason == IncrementalStepRunReason.Cached || o.Reason == IncrementalStepRunReason.Unchanged);
+        run.TrackedSteps[TrackingNames.Interceptors].SelectMany(s => s.Outputs)
+            .ShouldAllBe(o => o.Reason == IncrementalStepRunReason.Cached || o.Reason == IncrementalStepRunReason.Unchanged);
+    }
+
+    private static RecordedSpan Single(string process) => Spans(process).ShouldHaveSingleItem();
+
+    private static RecordedSpan[] Spans(string process) => s_spans!.Where(s => s.Process == process).ToArray();
+}
