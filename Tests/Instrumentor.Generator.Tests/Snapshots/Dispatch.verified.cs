@@ -29,6 +29,8 @@ namespace Instrumentor.Generated
         };
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "zKmruc99wUKSqj1sCNu4JCEMAABTb3VyY2UwLmNz")] // Source0.cs(80,20)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static string Greet0(this global::Disp.IGreeter __receiver, string name)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);
@@ -65,6 +67,8 @@ namespace Instrumentor.Generated
             Signature = "long FixedClock.IClock.Now()",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static long Now8(this global::Disp.IClock __receiver)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site8, out var __span);
@@ -109,6 +113,8 @@ namespace Instrumentor.Generated
             Signature = "int Counter.Next()",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Next9(this global::Disp.ICounter __receiver)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site9, out var __span);
@@ -154,6 +160,8 @@ namespace Instrumentor.Generated
             Signature = "Task<int> Orders.PlaceAsync(int id, string user)",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.Task<int> PlaceAsync10(this global::Disp.IOrders __receiver, int id, string user)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site10);
@@ -199,6 +207,8 @@ namespace Instrumentor.Generated
             Signature = "int Store<T>.Add(T item)",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Add11<T>(this global::Disp.IRepository<T> __receiver, T item)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site11, out var __span);
@@ -235,6 +245,8 @@ namespace Instrumentor.Generated
             Signature = "int UserRepo.Add(string user)",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Add12<T>(this global::Disp.IRepository<T> __receiver, T user)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site12, out var __span);
@@ -288,6 +300,8 @@ namespace Instrumentor.Generated
             Signature = "int PrintJob.Run(int x)",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Run13(this global::Disp.Job __receiver, int x)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site13, out var __span);
@@ -341,6 +355,8 @@ namespace Instrumentor.Generated
             Signature = "double Square.Area(double scale)",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static double Area14(this global::Disp.Shape __receiver, double scale)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site14, out var __span);
@@ -393,6 +409,8 @@ namespace Instrumentor.Generated
             Signature = "string Square.Name()",
         };
 
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static string Name15(this global::Disp.Shape __receiver)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site15, out var __span);
