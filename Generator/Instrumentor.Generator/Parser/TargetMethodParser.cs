@@ -52,7 +52,10 @@ internal static class TargetMethodParser
             GenericsReader.Read(method),
             ReceiverPrefix(method),
             method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "",
-            accessor);
+            accessor)
+        {
+            FlowsContext = shape is ReturnShape.Void or ReturnShape.Value && SpawnDetector.StartsWorkElsewhere(method, compilation),
+        };
     }
 
     // A struct receiver is passed by reference so mutations stick; a readonly member takes it as `in`.

@@ -29,7 +29,14 @@ internal sealed record TargetMethodSpec(
     GenericsSpec Generics,
     string ReceiverPrefix,
     string ReturnPrefix,
-    AccessorKind Accessor);
+    AccessorKind Accessor)
+{
+    /// <summary>
+    /// For a synchronous method: its body may start work elsewhere (a task, a thread, a timer, an await), so its
+    /// span is published in the ExecutionContext for that work to nest under (<c>Parser/SpawnDetector.cs</c>).
+    /// </summary>
+    public bool FlowsContext { get; init; }
+}
 
 /// <summary>How the wrapper calls its target.</summary>
 internal enum AccessorKind
