@@ -64,6 +64,29 @@ internal static class SpanFactory
         span.Complete();
     }
 
+    /// <summary>
+    /// A call to <paramref name="site"/> running <paramref name="body"/> through the wrapper the generator emits for a
+    /// body that starts work elsewhere (<see cref="SyncSpan.StartFlowing"/>).
+    /// </summary>
+    public static void CallFlowing(MonitorSite site, Action body)
+    {
+        SyncSpan.StartFlowing(site, out var span);
+        try
+        {
+            body();
+        }
+        catch (Exception ex) when (span.Fail(ex))
+        {
+            throw;
+        }
+        finally
+        {
+            span.Exit();
+        }
+
+        span.Complete();
+    }
+
     /// <summary>A call to <paramref name="site"/> that throws InvalidOperationException(reason); the exception is swallowed here.</summary>
     public static void CallFail(string reason, MonitorSite? site = null)
     {

@@ -108,9 +108,10 @@ internal static class InterceptorEmitter
         {
             string spanType = isSequence ? "EnumerationSpan" : isAsync ? "AsyncSpan" : "SyncSpan";
             // The sync span is a struct filled in place through an out parameter (no copy of ~300 bytes per call).
+            // A body that may start work elsewhere publishes its span in the ExecutionContext (Parser/SpawnDetector.cs).
             writer.Line(isSequence || isAsync
                 ? $"var __span = {Runtime}.{spanType}.Start({site});"
-                : $"{Runtime}.{spanType}.Start({site}, out var __span);");
+                : $"{Runtime}.{spanType}.{(target.FlowsContext ? "StartFlowing" : "Start")}({site}, out var __span);");
             if (captured.Count > 0)
             {
                 using (writer.Scope("if (__span.IsSampled)"))

@@ -67,6 +67,10 @@ internal static class TargetMethodParser
             method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "",
             accessor,
             SourceLocator.Locate(method, compilation));
+        spec = spec with
+        {
+            FlowsContext = shape is ReturnShape.Void or ReturnShape.Value && SpawnDetector.StartsWorkElsewhere(method, compilation),
+        };
         return accessor == AccessorKind.StaticMethodOfStaticClass
             ? spec with { AccessorTypeName = RuntimeTypeName(method.ContainingType) }
             : spec;

@@ -35,6 +35,12 @@ internal sealed record TargetMethodSpec(
 {
     /// <summary>For <see cref="AccessorKind.StaticMethodOfStaticClass"/>: the runtime name of the class (<c>Ns.Outer+Inner, Assembly</c>).</summary>
     public string AccessorTypeName { get; init; } = "";
+
+    /// <summary>
+    /// For a synchronous method: its body may start work elsewhere (a task, a thread, a timer, an await), so its
+    /// span is published in the ExecutionContext for that work to nest under (<c>Parser/SpawnDetector.cs</c>).
+    /// </summary>
+    public bool FlowsContext { get; init; }
 }
 
 /// <summary>How the wrapper calls its target.</summary>

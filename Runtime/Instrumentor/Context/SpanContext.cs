@@ -26,6 +26,38 @@ internal static class SpanContext
         s_asyncFrame.Value = frame;
     }
 
+    /// <summary>
+    /// Makes <paramref name="frame"/> current for this flow, so that the <see cref="ExecutionContext"/> captured by
+    /// work started from here (tasks, thread-pool items, threads, timers, await continuations) carries it. Returns
+    /// the context to go back to (null when the flow is suppressed) and, in <paramref name="published"/>, the
+    /// context this write produced.
+    /// </summary>
+    internal static ExecutionContext? Publish(AsyncSpanFrame frame, out ExecutionContext? published)
+    {
+        ExecutionContext? before = ExecutionContext.Capture();
+        SetAsyncFrame(frame);
+        published = before is null ? null : ExecutionContext.Capture();
+        return before;
+    }
+
+    /// <summary>
+    /// Undoes <see cref="Publish"/>. When nothing else changed the context since (the common case: the code in
+    /// between set no AsyncLocal of its own, or was an async method, whose changes never leak to its caller), the
+    /// very context of before is put back, which allocates nothing; otherwise only our AsyncLocal is set back,
+    /// so the other changes are kept, as they would be without tracing.
+    /// </summary>
+    internal static void Unpublish(AsyncSpanFrame? saved, ExecutionContext? before, ExecutionContext? published)
+    {
+        if (before is not null && ReferenceEquals(ExecutionContext.Capture(), published))
+        {
+            ExecutionContext.Restore(before);
+        }
+        else
+        {
+            s_asyncFrame.Value = saved;
+        }
+    }
+
     /// <summary>How a sync frame names the async frame it started under: by its span id, 0 for none.</summary>
     internal static ulong IdOf(AsyncSpanFrame? asyncFrame) => asyncFrame is null ? 0 : asyncFrame.SpanId;
 

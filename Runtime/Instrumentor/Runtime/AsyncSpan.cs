@@ -20,7 +20,10 @@ public sealed class AsyncSpan : AsyncSpanFrame
 {
     private SpanRecord _record;
     private AsyncSpanFrame? _savedFrame;
+    private ExecutionContext? _contextBefore;
+    private ExecutionContext? _contextPublished;
     private Delegate? _captureResult;
+    private PendingFailure? _pending;
 
     private AsyncSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
         : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
@@ -39,21 +42,48 @@ public sealed class AsyncSpan : AsyncSpanFrame
         ParentSpan parent = SpanContext.ResolveParent(site, current);
         var span = new AsyncSpan(site, parent, SpanIds.NewSpanId());
         span._savedFrame = current;
-
-        SpanContext.SetAsyncFrame(span);
+        span._contextBefore = SpanContext.Publish(span, out span._contextPublished);
         return span;
     }
 
     /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
     public void SetArgument(int index, CapturedValue value) => _record.SetArgument(index, value);
 
-    /// <summary>Restores the async frame that was current before <see cref="Start"/>; call once the target returned.</summary>
-    public void Exit() => SpanContext.SetAsyncFrame(_savedFrame);
+    /// <summary>
+    /// Restores the async frame that was current before <see cref="Start"/>; call once the target returned (or threw:
+    /// the failure is then queued).
+    /// </summary>
+    public void Exit()
+    {
+        SpanContext.Unpublish(_savedFrame, _contextBefore, _contextPublished);
+        // Work started by the call captured this span with its context and may outlive it: it keeps nothing else.
+        _savedFrame = null;
+        _contextBefore = _contextPublished = null;
+        _pending?.Send();
+    }
 
     /// <summary>Records a synchronous throw from the target; returns <see langword="false"/> (use as an exception filter).</summary>
+    /// <remarks>The record is queued by <see cref="Exit"/>, so that it holds the exception that leaves the call (see <see cref="SyncSpan.Fail"/>).</remarks>
     public bool Fail(Exception exception)
     {
-        Finish(exception);
+        try
+        {
+            if (_pending is not null)
+            {
+                _pending.Replace(exception);
+            }
+            else
+            {
+                SpanRecorder.MarkFailed(ref _record, exception, Sampled);
+                _pending = PendingFailure.Hold(ref _record);
+                Release();
+            }
+        }
+        catch
+        {
+            // Nothing the tracer does may reach the caller.
+        }
+
         return false;
     }
 
@@ -125,6 +155,13 @@ public sealed class AsyncSpan : AsyncSpanFrame
 
     private void Finish(Task? task)
     {
+        if (_pending is not null)
+        {
+            // The target threw, the exception was swallowed inside it, and it returned a task anyway: the span
+            // recorded its failure when the frame unwound; one record per span.
+            return;
+        }
+
         try
         {
             if (task is null || task.IsCompletedSuccessfully)
@@ -144,9 +181,22 @@ public sealed class AsyncSpan : AsyncSpanFrame
         {
             // Tracing never changes the behaviour of the traced code.
         }
+
+        Release();
     }
 
     private void Finish(Exception exception) => SpanRecorder.RecordFailure(ref _record, exception, Sampled);
+
+    /// <summary>
+    /// Drops every reference the ended span holds. The span is the async frame that work started inside the call
+    /// captured with its <see cref="ExecutionContext"/>; a background loop may keep that context for ever, and it
+    /// must not keep the captured arguments, the result or the exception alive with it.
+    /// </summary>
+    private void Release()
+    {
+        _record = default;
+        _captureResult = null;
+    }
 
     private static CapturedValue CaptureSafely<T>(Func<T, CapturedValue> capture, T value)
     {

@@ -92,6 +92,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         if (exception is not null)
         {
             SpanRecorder.RecordFailure(ref _record, exception, Sampled);
+            _record = default;
             return;
         }
 
@@ -109,20 +110,23 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         {
             // Tracing never changes the behaviour of the traced code.
         }
+
+        // The span is the async frame of the iterator body: work it started may keep it; it keeps no captured value.
+        _record = default;
     }
 
     /// <summary>Runs <paramref name="step"/> with this span as the current one (children of the iterator body).</summary>
     internal TResult InFrame<TState, TResult>(TState state, Func<TState, TResult> step)
     {
         AsyncSpanFrame? saved = SpanContext.CurrentAsyncFrame;
-        SpanContext.SetAsyncFrame(this);
+        ExecutionContext? before = SpanContext.Publish(this, out ExecutionContext? published);
         try
         {
             return step(state);
         }
         finally
         {
-            SpanContext.SetAsyncFrame(saved);
+            SpanContext.Unpublish(saved, before, published);
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace Instrumentor.Runtime;
 
@@ -20,6 +21,12 @@ namespace Instrumentor.Runtime;
 /// A call that is not sampled costs a key from the thread's counter and a save and restore of the thread's frame:
 /// it takes no timestamp and draws no id. If it fails, its ids are derived then from what it saved (its key, the
 /// frame it replaced, its async parent), the same way its children derive theirs.
+/// <para>
+/// The thread's frame does not travel with the <see cref="System.Threading.ExecutionContext"/>: work this call
+/// starts elsewhere (a task, a thread, a timer, an await continuation) would not see it. A method whose body can
+/// start such work is wrapped with <see cref="StartFlowing"/> instead (the generator decides from the body), which
+/// also publishes the span in the async flow, at the price of an AsyncLocal write.
+/// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct SyncSpan
@@ -29,8 +36,15 @@ public struct SyncSpan
     private ThreadSpanFrame _saved;
     private ulong _key;
     private AsyncSpanFrame? _asyncParent;
+    // Set only by StartFlowing: what Exit needs to take the published frame back out of the async flow.
+    private AsyncSpanFrame? _flowSaved;
+    private ExecutionContext? _contextBefore;
+    private ExecutionContext? _contextPublished;
+    // Set only when the call failed: its record waits for the frame to unwind (see PendingFailure).
+    private PendingFailure? _pending;
     private ParentKind _parent;
     private bool _sampled;
+    private bool _flows;
 
     private enum ParentKind : byte
     {
@@ -55,6 +69,20 @@ public struct SyncSpan
         span.Begin(site);
     }
 
+    /// <summary>
+    /// Starts the span like <see cref="Start"/> and also makes it current in the async flow, so that work the call
+    /// starts on other threads (<c>Task.Run</c>, <c>Parallel.For</c>, the thread pool, threads, timers, the
+    /// continuations of async lambdas) nests under it: the <see cref="ExecutionContext"/> they capture carries it.
+    /// Costs an AsyncLocal write (one allocation of the context, and a small frame) on top of <see cref="Start"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StartFlowing(MonitorSite site, out SyncSpan span)
+    {
+        Unsafe.SkipInit(out span);
+        span.Begin(site);
+        span.Publish();
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Begin(MonitorSite site)
     {
@@ -66,6 +94,8 @@ public struct SyncSpan
         _key = key;
         _saved = thread.Frame;
         _asyncParent = null;
+        _pending = null;
+        _flows = false;
         if (_saved.Active && _saved.AsyncAtEntry == asyncAtEntry)
         {
             // A child of the sync call running on this thread: same trace, same sampling decision, same async entry.
@@ -127,6 +157,24 @@ public struct SyncSpan
         _record.Start(traceHigh, traceLow, SpanIds.SpanIdOf(key), parentSpanId, now);
     }
 
+    /// <summary>
+    /// Puts this span, as a frame of ids only (it references nothing, so work that outlives the call keeps no
+    /// captured value alive), into the async flow, and marks the thread's frame as entered under it: code of
+    /// this flow on this thread keeps using the thread's frame, a continuation of another flow run inline here
+    /// sees another async frame and does not adopt it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Publish()
+    {
+        ref ThreadSpanFrame frame = ref ThreadTraceState.Unchecked.Frame;
+        SpanContext.TraceOf(in frame, out ulong traceHigh, out ulong traceLow);
+        var published = new AsyncSpanFrame(traceHigh, traceLow, SpanIds.SpanIdOf(_key), _sampled);
+        _flowSaved = SpanContext.CurrentAsyncFrame;
+        _contextBefore = SpanContext.Publish(published, out _contextPublished);
+        frame.AsyncAtEntry = published.SpanId;
+        _flows = true;
+    }
+
     /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
     public void SetArgument(int index, CapturedValue value) => _record.SetArgument(index, value);
 
@@ -137,8 +185,30 @@ public struct SyncSpan
         _record.HasResult = true;
     }
 
-    /// <summary>Restores the span that was current on this thread before <see cref="Start"/>.</summary>
-    public readonly void Exit() => ThreadTraceState.Unchecked.Frame = _saved;
+    /// <summary>
+    /// Restores the span that was current on this thread (and, after <see cref="StartFlowing"/>, in the async flow)
+    /// before the start, and queues the failure if the call is leaving with an exception.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Exit()
+    {
+        ThreadTraceState.Unchecked.Frame = _saved;
+        if (_flows | _pending is not null)
+        {
+            ExitSlow();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ExitSlow()
+    {
+        if (_flows)
+        {
+            SpanContext.Unpublish(_flowSaved, _contextBefore, _contextPublished);
+        }
+
+        _pending?.Send();
+    }
 
     /// <summary>Ends a sampled call that returned normally and queues its record.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -153,6 +223,13 @@ public struct SyncSpan
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompleteSampled()
     {
+        if (_pending is not null)
+        {
+            // An exception passed the filter but was swallowed inside the callee (a finally that threw and caught):
+            // the failure was recorded when the frame unwound; one record per span.
+            return;
+        }
+
         _record.EndTimestamp = Stopwatch.GetTimestamp();
         _record.ThreadId = Environment.CurrentManagedThreadId;
         RecordQueue.Enqueue(ref _record);
@@ -162,14 +239,34 @@ public struct SyncSpan
     /// Records the exception (always, sampled or not) and returns <see langword="false"/>, so that as an exception
     /// filter it never catches: the original exception continues unchanged, with its stack trace.
     /// </summary>
+    /// <remarks>
+    /// The record is queued when the frame unwinds (<see cref="Exit"/>, from the wrapper's <c>finally</c>), not here:
+    /// if a <c>finally</c> of the callee throws while this exception unwinds, the filter runs again with the new
+    /// exception, which is the one that leaves the call; the span records that one only (see <see cref="PendingFailure"/>).
+    /// </remarks>
     public bool Fail(Exception exception)
     {
-        if (!_sampled)
+        try
         {
-            IdentifyUnsampled();
+            if (_pending is not null)
+            {
+                _pending.Replace(exception);
+                return false;
+            }
+
+            if (!_sampled)
+            {
+                IdentifyUnsampled();
+            }
+
+            SpanRecorder.MarkFailed(ref _record, exception, _sampled);
+            _pending = PendingFailure.Hold(ref _record);
+        }
+        catch
+        {
+            // Nothing the tracer does may reach the caller.
         }
 
-        SpanRecorder.RecordFailure(ref _record, exception, _sampled);
         return false;
     }
 

@@ -36,10 +36,10 @@ public class CallerOverheadBenchmarks
     private ILogger? _logger;
     private ManualTracer? _manual;
 
-    [GlobalSetup(Targets = new[] { nameof(InstrumentorSampled), nameof(InstrumentorUnsampled) })]
+    [GlobalSetup(Targets = new[] { nameof(InstrumentorSampled), nameof(InstrumentorUnsampled), nameof(InstrumentorSampledFlowing), nameof(InstrumentorUnsampledFlowing) })]
     public void SetupInstrumentor() => InstrumentorPipeline.StartWithNoopSink();
 
-    [GlobalCleanup(Targets = new[] { nameof(InstrumentorSampled), nameof(InstrumentorUnsampled) })]
+    [GlobalCleanup(Targets = new[] { nameof(InstrumentorSampled), nameof(InstrumentorUnsampled), nameof(InstrumentorSampledFlowing), nameof(InstrumentorUnsampledFlowing) })]
     public void CleanupInstrumentor() => InstrumentorPipeline.Report("caller overhead");
 
     [GlobalSetup(Target = nameof(ActivitySourceWithListener))]
@@ -114,6 +114,17 @@ public class CallerOverheadBenchmarks
     /// <summary>[Monitor(SampleRate = 0)]: context bookkeeping only.</summary>
     [Benchmark]
     public int InstrumentorUnsampled() => Calculator.AddUnsampled(_a, _b);
+
+    /// <summary>
+    /// [Monitor] on a body that could start work elsewhere: the flowing wrapper, which also publishes the span in the
+    /// ExecutionContext so that tasks, threads and timers started by the call nest under it.
+    /// </summary>
+    [Benchmark]
+    public int InstrumentorSampledFlowing() => Calculator.AddSampledFlowing(_a, _b);
+
+    /// <summary>The flowing wrapper, unsampled.</summary>
+    [Benchmark]
+    public int InstrumentorUnsampledFlowing() => Calculator.AddUnsampledFlowing(_a, _b);
 
     /// <summary>Raw ActivitySource with a listener that records everything, and 3 tags.</summary>
     [Benchmark]

@@ -17,6 +17,9 @@ namespace Instrumentor.Benchmarks.Benchmarks;
 public class HotPathPieceBenchmarks
 {
     private static readonly AsyncLocal<object?> s_asyncLocal = new();
+    // Another AsyncLocal of the application (a request's, say): with it set, every set of ours copies a bigger map.
+    private static readonly AsyncLocal<object?> s_otherLocal = new();
+    private static readonly object s_boxed = new();
     private static readonly MonitorSite s_sampled = new("Bench.Pieces.Sampled", null, new[] { "a", "b" }, 1.0, 1000);
     private static readonly MonitorSite s_unsampled = new("Bench.Pieces.Unsampled", null, new[] { "a", "b" }, 0.0, 1000);
 
@@ -60,6 +63,45 @@ public class HotPathPieceBenchmarks
 
     [Benchmark]
     public long ThreadStaticReadWrite() => ++t_slot;
+
+    /// <summary>What publishing a span in the async flow costs with a plain restore: an AsyncLocal set, then set back.</summary>
+    [Benchmark]
+    [Arguments(false)]
+    [Arguments(true)]
+    public object? AsyncLocalSetAndSetBack(bool otherLocalSet)
+    {
+        s_otherLocal.Value = otherLocalSet ? s_boxed : null;
+        object? saved = s_asyncLocal.Value;
+        s_asyncLocal.Value = s_boxed;
+        s_asyncLocal.Value = saved;
+        return saved;
+    }
+
+    /// <summary>
+    /// The same with the restore SyncSpan.StartFlowing uses: the context captured before the set is put back when
+    /// nothing else changed it (SpanContext.Publish / Unpublish), which allocates no second context.
+    /// </summary>
+    [Benchmark]
+    [Arguments(false)]
+    [Arguments(true)]
+    public object? AsyncLocalSetAndContextRestore(bool otherLocalSet)
+    {
+        s_otherLocal.Value = otherLocalSet ? s_boxed : null;
+        object? saved = s_asyncLocal.Value;
+        ExecutionContext? before = ExecutionContext.Capture();
+        s_asyncLocal.Value = s_boxed;
+        ExecutionContext? published = ExecutionContext.Capture();
+        if (before is not null && ReferenceEquals(ExecutionContext.Capture(), published))
+        {
+            ExecutionContext.Restore(before);
+        }
+        else
+        {
+            s_asyncLocal.Value = saved;
+        }
+
+        return saved;
+    }
 
     /// <summary>What an unsampled span draws: one step of the thread's counter (its id is derived only if it fails).</summary>
     [Benchmark]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
 
 namespace Instrumentor.Benchmarks.Targets;
 
@@ -21,4 +22,18 @@ public static class Calculator
     [Monitor(SampleRate = 0)]
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static int AddUnsampled(int a, int b) => a + b;
+
+    /// <summary>
+    /// Monitored, every call recorded, with a body that could start a task (never does: <paramref name="b"/> is
+    /// never <see cref="int.MinValue"/> here), so the generator gives it the flowing wrapper (the span is published
+    /// in the ExecutionContext): the price of nesting work started on other threads.
+    /// </summary>
+    [Monitor]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int AddSampledFlowing(int a, int b) => b == int.MinValue ? Task.Run(static () => 0).Result : a + b;
+
+    /// <summary>The unsampled twin of <see cref="AddSampledFlowing"/>.</summary>
+    [Monitor(SampleRate = 0)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int AddUnsampledFlowing(int a, int b) => b == int.MinValue ? Task.Run(static () => 0).Result : a + b;
 }

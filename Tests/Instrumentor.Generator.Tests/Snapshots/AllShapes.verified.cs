@@ -342,7 +342,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static string Greet8(this global::Shapes.IGreeter __receiver, string name)
         {
-            global::Instrumentor.Runtime.SyncSpan.Start(s_site8, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site8, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromString(name));
