@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace Instrumentor;
 
@@ -94,6 +95,15 @@ public sealed class MonitoringOptions
     /// <summary>The budget of the flush done by <see cref="Monitoring.Shutdown(TimeSpan)"/> at process exit.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
+    /// <summary>The largest <see cref="QueueCapacity"/>: 2^24 slots (5 GiB of ring); beyond 2^30 the power-of-two rounding overflows.</summary>
+    internal const int MaxQueueCapacity = 1 << 24;
+
+    /// <summary>The largest <see cref="MaxBatchSize"/>: the writer doubles its batch size up to it, and holds one array of it.</summary>
+    internal const int MaxBatchSizeLimit = 1 << 20;
+
+    /// <summary>The longest interval or budget: what a thread wait accepts (int.MaxValue milliseconds, about 24.8 days).</summary>
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(int.MaxValue);
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
     internal void Validate()
     {
@@ -117,21 +127,33 @@ public sealed class MonitoringOptions
         }
 
         Require(QueueCapacity >= 1, nameof(QueueCapacity), "must be at least 1");
+        Require(QueueCapacity <= MaxQueueCapacity, nameof(QueueCapacity), string.Create(CultureInfo.InvariantCulture,
+            $"must be at most {MaxQueueCapacity:N0} (the ring is allocated at start, 320 bytes a slot, rounded up to a power of two), not {QueueCapacity:N0}"));
         Require(QueueWarningThreshold >= 1, nameof(QueueWarningThreshold), "must be at least 1");
         Require(MinBatchSize >= 1, nameof(MinBatchSize), "must be at least 1");
+        Require(MaxBatchSize <= MaxBatchSizeLimit, nameof(MaxBatchSize), string.Create(CultureInfo.InvariantCulture,
+            $"must be at most {MaxBatchSizeLimit:N0} (records in one transaction), not {MaxBatchSize:N0}"));
         Require(MaxBatchSize >= MinBatchSize, nameof(MaxBatchSize), "must be at least MinBatchSize");
         Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), "must be positive");
+        Require(FlushInterval <= MaxWait, nameof(FlushInterval), "must be at most " + MaxWait.ToString("c", CultureInfo.InvariantCulture));
         Require(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
+        Require(ShutdownTimeout <= MaxWait, nameof(ShutdownTimeout), "must be at most " + MaxWait.ToString("c", CultureInfo.InvariantCulture));
         Require(OverflowCapacity >= 0, nameof(OverflowCapacity), "must not be negative");
         Require(SpoolLimitBytes >= 0, nameof(SpoolLimitBytes), "must not be negative");
         Require(Retention >= TimeSpan.Zero, nameof(Retention), "must not be negative (TimeSpan.Zero keeps spans forever)");
         Require(PurgeInterval > TimeSpan.Zero, nameof(PurgeInterval), "must be positive");
+        Require(PurgeInterval <= MaxWait, nameof(PurgeInterval), "must be at most " + MaxWait.ToString("c", CultureInfo.InvariantCulture));
         Require(System.Enum.IsDefined(OverflowPolicy), nameof(OverflowPolicy), "is not a known policy");
         Require(DatabasePath is null || DatabasePath.Trim().Length > 0, nameof(DatabasePath), "must not be empty (use null to disable the store)");
         return problems;
     }
 
     internal MonitoringOptions Clone() => (MonitoringOptions)MemberwiseClone();
+
+    /// <summary>The file of records the store rejected: the database path + <c>.rejected</c> (or beside the spool without one).</summary>
+    internal string EffectiveRejectedPath => DatabasePath is not null
+        ? DatabasePath + ".rejected"
+        : System.IO.Path.ChangeExtension(EffectiveSpoolPath, ".rejected");
 
     /// <summary>The spool file actually used.</summary>
     internal string EffectiveSpoolPath => SpoolPath

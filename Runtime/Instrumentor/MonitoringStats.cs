@@ -2,7 +2,7 @@ namespace Instrumentor;
 
 /// <summary>
 /// A snapshot of the pipeline's counters. They are exact: every record is counted as written, dropped or still
-/// queued, so after a flush <c>Enqueued == Written + Dropped</c>.
+/// queued, so after a flush <c>Enqueued == Written + Rejected + Dropped</c>.
 /// </summary>
 public readonly record struct MonitoringStats
 {
@@ -21,6 +21,13 @@ public readonly record struct MonitoringStats
     /// <summary>Normal records that did not fit in the bounded queue and went to the overflow queue.</summary>
     public long Overflowed { get; init; }
 
+    /// <summary>
+    /// Records the store rejected on their own (a batch that failed for its content is bisected to find them); each is
+    /// saved to the <c>*.rejected</c> file next to the database instead of being retried forever. After a flush
+    /// <c>Enqueued == Written + Rejected + Dropped</c>.
+    /// </summary>
+    public long Rejected { get; init; }
+
     /// <summary>Overflowed records written straight from memory.</summary>
     public long Recovered { get; init; }
 
@@ -36,7 +43,7 @@ public readonly record struct MonitoringStats
     /// <summary>Records waiting to be written now: in memory, in the writer's hands, or in the spool file.</summary>
     public long QueueDepth { get; init; }
 
-    /// <summary>Batches that a sink failed to commit (each was retried).</summary>
+    /// <summary>Failed attempts to commit a batch (or a part of one, while bisecting a rejected batch); each was retried or split.</summary>
     public long FailedBatches { get; init; }
 
     /// <summary>Seconds between the oldest record of the last batch being produced and its commit.</summary>

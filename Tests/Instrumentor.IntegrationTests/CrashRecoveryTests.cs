@@ -45,6 +45,24 @@ public class CrashRecoveryTests
         Scalar(check, "SELECT count(*) - count(DISTINCT span_id) FROM span").ShouldBe(0L, "replay wrote nothing twice");
     }
 
+    [Test]
+    public void The_error_record_of_the_exception_that_kills_the_process_reaches_the_store()
+    {
+        using FixtureApp app = FixtureApp.Build("CrashApp", interception: true);
+        string db = Path.Combine(app.Directory, "unhandled.db");
+        var environment = new Dictionary<string, string?> { ["INSTRUMENTOR_DB"] = db };
+
+        ProcessRunner.Result run = ProcessRunner.Run("dotnet", Path.Combine("bin", "Debug", "net10.0", "CrashApp.dll") + " unhandled",
+            app.Directory, environment, TimeSpan.FromMinutes(3));
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.StandardError.ShouldContain("the process dies of this");
+        using SqliteConnection connection = Open(db);
+        Scalar(connection, "SELECT count(*) FROM process_trace WHERE process LIKE '%Worker.Explode' AND status = 'ERR' AND exception LIKE '%the process dies of this%'")
+            .ShouldBe(1L, run.ToString());
+        Scalar(connection, "SELECT count(*) FROM process_trace WHERE process LIKE '%Worker.Work'").ShouldBe(10L);
+    }
+
     private static int RunAndKill(FixtureApp app, IDictionary<string, string?> environment)
     {
         ProcessStartInfo start = ProcessRunner.StartInfo("dotnet", Path.Combine("bin", "Debug", "net10.0", "CrashApp.dll") + " run", app.Directory, environment);

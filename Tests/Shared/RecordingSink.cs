@@ -68,6 +68,15 @@ internal sealed class RecordingSink : ISpanSink
 
     public void FailNextWrites(int count) => Interlocked.Exchange(ref _failuresLeft, count);
 
+    /// <summary>The failure thrown by the writes <see cref="FailNextWrites"/> fails (default: an IOException, a store failure).</summary>
+    public Func<Exception> Failure { get; set; } = () => new System.IO.IOException("simulated sink failure");
+
+    /// <summary>Refuses (with an ArgumentException, as a store refusing a row's content) every batch holding a record it matches.</summary>
+    public Func<RecordedSpan, bool>? Rejects { get; set; }
+
+    /// <summary>Empty batches written: the writer's probe of the store.</summary>
+    public int EmptyWrites { get; private set; }
+
     public long? ReadCheckpoint(string fileId)
     {
         lock (_lock)
@@ -90,7 +99,32 @@ internal sealed class RecordingSink : ISpanSink
 
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
-            throw new System.IO.IOException("simulated sink failure");
+            throw Failure();
+        }
+
+        if (batch.IsEmpty)
+        {
+            lock (_lock)
+            {
+                EmptyWrites++;
+                if (checkpoint is { } only)
+                {
+                    _checkpoints[only.FileId] = only.Offset;
+                }
+            }
+
+            return;
+        }
+
+        if (Rejects is { } rejects)
+        {
+            foreach (ref readonly SpanRecord record in batch)
+            {
+                if (rejects(Convert(record)))
+                {
+                    throw new ArgumentException("simulated row the store refuses");
+                }
+            }
         }
 
         var converted = new List<RecordedSpan>(KeepSpans ? batch.Length : 0);
@@ -163,11 +197,24 @@ internal sealed class RecordingSink : ISpanSink
             record.Status == SpanStatus.Error ? "ERR" : "OK",
             record.EndTimestamp == 0 ? null : TimestampClock.ToNanoseconds(record.StartTimestamp, record.EndTimestamp),
             record.Exception?.GetType().FullName,
-            record.Exception?.Message,
+            SafeMessage(record.Exception),
             inputs,
             record.HasResult,
             record.HasResult ? CapturedValueFormatter.Format(record.Result, site.MaxLength) : null,
             record.ThreadId);
+    }
+
+    /// <summary>The exception's message as a test sees it; an exception whose Message throws shows the store's placeholder.</summary>
+    private static string? SafeMessage(Exception? exception)
+    {
+        try
+        {
+            return exception?.Message;
+        }
+        catch (Exception reason)
+        {
+            return RecordText.Unformattable(exception, reason);
+        }
     }
 
     private static RecordedSpan FromSpooled(SpooledSpan span)

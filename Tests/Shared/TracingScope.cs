@@ -30,6 +30,9 @@ internal sealed class TracingScope : IDisposable
 
     public string SpoolPath { get; private init; } = "";
 
+    /// <summary>Where the writer sets aside records the sink rejects.</summary>
+    public string RejectedPath => System.IO.Path.ChangeExtension(SpoolPath, ".rejected");
+
     private bool _ownsSpool;
 
     /// <summary>Flushes, then returns every span committed so far.</summary>
@@ -49,6 +52,7 @@ internal sealed class TracingScope : IDisposable
         if (_ownsSpool)
         {
             System.IO.File.Delete(SpoolPath);
+            System.IO.File.Delete(RejectedPath);
         }
     }
 }

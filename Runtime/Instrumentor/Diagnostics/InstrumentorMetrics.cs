@@ -26,6 +26,7 @@ internal static class InstrumentorMetrics
         Counter("instrumentor.spans.spilled", s => s.Spilled, "Overflowed spans written to the spool file.");
         Counter("instrumentor.spans.replayed", s => s.Replayed, "Spans committed from the spool file.");
         Counter("instrumentor.spans.dropped", s => s.Dropped, "Spans lost, each counted.");
+        Counter("instrumentor.spans.rejected", s => s.Rejected, "Spans the store rejected on their own, saved to the .rejected file.");
         s_meter.CreateObservableGauge("instrumentor.queue.depth", () => Current().QueueDepth, "{span}", "Spans waiting to be written.");
         s_meter.CreateObservableGauge("instrumentor.write.lag", () => Current().WriteLagSeconds, "s", "Age of the oldest span of the last batch at commit.");
     }

@@ -66,9 +66,9 @@ internal sealed partial class InstrumentorHostedService : IHostedLifecycleServic
     /// <summary>Writes what the last hosted services recorded while stopping, then stops the pipeline.</summary>
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        if (!RecordQueue.Shutdown(_options.Value.ShutdownTimeout))
+        // The counters come from the shutdown itself: once stopped, Monitoring.Stats no longer sees the pipeline.
+        if (!RecordQueue.Shutdown(_options.Value.ShutdownTimeout, out MonitoringStats stats))
         {
-            MonitoringStats stats = Monitoring.Stats;
             LogRecordsLost(_logger, stats.Dropped);
         }
 

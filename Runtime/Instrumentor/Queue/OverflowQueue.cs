@@ -35,6 +35,9 @@ internal sealed class OverflowQueue
         return true;
     }
 
+    /// <summary>The oldest record, left in place (the spooler takes it only once it is safely in the spool).</summary>
+    internal bool TryPeek(out SpanRecord record) => _items.TryPeek(out record);
+
     internal bool TryDequeue(out SpanRecord record)
     {
         if (_items.TryDequeue(out record))

@@ -1,58 +1,56 @@
 using System;
+using System.Collections.Concurrent;
 using System.IO;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace Instrumentor;
 
 /// <summary>
 /// One running tracing pipeline: the dual queue (with its overflow and spool), the batch writer and its sink.
-/// Created at the first monitored call (or by <see cref="Monitoring"/>), ended by <see cref="Shutdown"/>.
+/// Created at the first monitored call (or by <see cref="Monitoring"/>), ended by <see cref="Shutdown(TimeSpan)"/>.
 /// </summary>
+/// <remarks>
+/// The caller that creates it pays only for a few small objects and starting one thread: allocating the ring,
+/// opening the spool and starting the writer and spooler happen on that thread (the SQLite file is opened and
+/// migrated by the writer at its first write). Records that arrive before the queues are ready wait in a small
+/// unbounded queue, moved to the real queues as soon as they exist; nothing waits for the start but a flush or
+/// a shutdown.
+/// </remarks>
 internal sealed class Pipeline
 {
     private readonly PipelineCounters _counters = new();
     private readonly WriterSignal _signal = new();
-    private readonly DualQueue _queue;
-    private readonly BatchWriter _writer;
     private readonly ISpanSink? _sink;
-    private readonly SpoolFile? _spool;
     private readonly SpoolBarriers _spoolBarriers = new();
-    private readonly Spooler? _spooler;
+    private readonly ConcurrentQueue<SpanRecord> _early = new();
+    private readonly object _earlyLock = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _starter;
+    private DualQueue? _queue;
+    private BatchWriter? _writer;
+    private SpoolFile? _spool;
+    private Spooler? _spooler;
     private int _stopped;
 
     internal Pipeline(MonitoringOptions options, ISpanSink? sink)
     {
         Options = options;
         _sink = sink;
-        _queue = new DualQueue(options, _counters, _signal);
-        SpoolReplay? replay = null;
-        // Without a store, spilled records could never be replayed: no spool then.
-        if (options.OverflowPolicy == OverflowPolicy.Spill && sink is not null)
-        {
-            _spool = OpenSpool(options.EffectiveSpoolPath);
-        }
-
-        if (_spool is not null)
-        {
-            replay = new SpoolReplay(_spool, _spoolBarriers, _counters);
-            _spooler = new Spooler(_queue, _spool, _spoolBarriers, _counters, options);
-            _queue.Spooler = _spooler;
-            _spooler.Start();
-        }
-
-        _writer = new BatchWriter(_queue, sink, _counters, _signal, options, replay);
-        if (_spooler is not null)
-        {
-            _writer.SpillAtShutdown = record => _spooler.Spill(record);
-        }
-
-        InstrumentorMetrics.EnsureCreated();
-        _writer.Start();
+        _starter = new Thread(Start) { IsBackground = true, Name = "Instrumentor start" };
+        _starter.Start();
     }
 
     internal MonitoringOptions Options { get; }
+
+    /// <summary>The managed thread that allocated the queues and opened the spool (tests: never the caller's).</summary>
+    internal int StartedOnThreadId { get; private set; }
+
+    /// <summary>Completes once the queues, the writer and the spooler are running.</summary>
+    internal Task Ready => _ready.Task;
+
+    /// <summary>The queues, once <see cref="Ready"/> (tests).</summary>
+    internal DualQueue? Queue => Volatile.Read(ref _queue);
 
     /// <summary>Creates the pipeline described by <paramref name="options"/> (the SQLite store, if a path is set).</summary>
     internal static Pipeline Create(MonitoringOptions options)
@@ -62,14 +60,107 @@ internal sealed class Pipeline
     }
 
     /// <summary>Adds a finished span; never blocks (except policy Block), never throws.</summary>
-    internal void Enqueue(ref SpanRecord record) => _queue.Enqueue(ref record);
+    internal void Enqueue(ref SpanRecord record)
+    {
+        DualQueue? queue = _queue;
+        if (queue is not null)
+        {
+            queue.Enqueue(ref record);
+        }
+        else
+        {
+            EnqueueEarly(ref record);
+        }
+    }
+
+    /// <summary>Before the queues exist: keep the record for the starter to move (the lock orders it with the hand-over).</summary>
+    private void EnqueueEarly(ref SpanRecord record)
+    {
+        lock (_earlyLock)
+        {
+            if (_queue is null)
+            {
+                _early.Enqueue(record);
+                return;
+            }
+        }
+
+        _queue.Enqueue(ref record);
+    }
+
+    /// <summary>Builds and starts the queues, spool, spooler and writer; runs on the starter thread.</summary>
+    private void Start()
+    {
+        try
+        {
+            StartedOnThreadId = Environment.CurrentManagedThreadId;
+            InstrumentorMetrics.EnsureCreated();
+            var queue = new DualQueue(Options, _counters, _signal);
+            SpoolReplay? replay = null;
+            // Without a store, spilled records could never be replayed: no spool then.
+            if (Options.OverflowPolicy == OverflowPolicy.Spill && _sink is not null)
+            {
+                _spool = OpenSpool(Options.EffectiveSpoolPath);
+            }
+
+            if (_spool is not null)
+            {
+                replay = new SpoolReplay(_spool, _spoolBarriers, _counters);
+                _spooler = new Spooler(queue, _spool, _spoolBarriers, _counters, Options);
+                queue.Spooler = _spooler;
+                _spooler.Start();
+            }
+
+            var writer = new BatchWriter(queue, _sink, _counters, _signal, Options, replay);
+            if (_spooler is not null)
+            {
+                Spooler spooler = _spooler;
+                writer.SpillAtShutdown = record => spooler.Spill(record);
+            }
+
+            _writer = writer;
+            writer.Start();
+            lock (_earlyLock)
+            {
+                Volatile.Write(ref _queue, queue);
+            }
+
+            // No record joins the early queue any more: move what came before the queues existed.
+            while (_early.TryDequeue(out SpanRecord record))
+            {
+                queue.Enqueue(ref record);
+            }
+        }
+        catch (Exception ex)
+        {
+            SelfDiagnostics.Error("the tracing pipeline could not start: " + RecordText.Describe(ex) + " Monitored calls are not recorded (and are counted as dropped).");
+        }
+        finally
+        {
+            _ready.TrySetResult();
+        }
+    }
 
     /// <summary>Completes when everything enqueued before the call is committed; <see langword="false"/> on timeout.</summary>
     internal async Task<bool> FlushAsync(TimeSpan timeout)
     {
-        var barrier = new FlushBarrier(paths: _queue.UsesOverflow ? 3 : 2);
         using var cancellation = new CancellationTokenSource(timeout);
-        if (!await _queue.EnqueueBarrierAsync(barrier, cancellation.Token).ConfigureAwait(false))
+        try
+        {
+            await _ready.Task.WaitAsync(cancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        if (_queue is not { } queue)
+        {
+            return false;
+        }
+
+        var barrier = new FlushBarrier(paths: queue.UsesOverflow ? 3 : 2);
+        if (!await queue.EnqueueBarrierAsync(barrier, cancellation.Token).ConfigureAwait(false))
         {
             return false;
         }
@@ -84,34 +175,56 @@ internal sealed class Pipeline
         }
     }
 
+    /// <inheritdoc cref="Shutdown(TimeSpan, out MonitoringStats)"/>
+    internal bool Shutdown(TimeSpan timeout) => Shutdown(timeout, out _);
+
     /// <summary>
     /// Stops accepting records, writes what is queued within <paramref name="timeout"/>, saves what could not be
     /// written to the spool (replayed at the next start), closes the sink. Returns <see langword="true"/> when
-    /// nothing was lost.
+    /// nothing was lost; <paramref name="final"/> is the counters once everything is settled.
     /// </summary>
-    internal bool Shutdown(TimeSpan timeout)
+    internal bool Shutdown(TimeSpan timeout, out MonitoringStats final)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
+            final = Stats;
             return true;
         }
 
-        _queue.Complete();
-        _spooler?.Stop();
-        bool writerEnded = _writer.Stop(timeout);
-        if (!writerEnded)
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _starter.Join();
+        if (_queue is not { } queue || _writer is not { } writer)
         {
-            // The writer is stuck in a commit (a locked database): it is a background thread and will not hold
-            // the process; what it holds is reported as lost.
-            SelfDiagnostics.Error("the trace writer did not finish within the shutdown budget; queued records are lost.");
-            return false;
+            // The start failed: what waited for it is lost, and counted.
+            Interlocked.Add(ref _counters.DroppedAtEnqueue, _early.Count);
+            _early.Clear();
+            final = Stats;
+            return final.Dropped == 0;
         }
 
-        (long saved, long lost) = SaveRemaining();
+        queue.Complete();
+        _spooler?.Stop();
+        bool writerEnded = writer.Stop(timeout);
+        if (!writerEnded)
+        {
+            // The writer is stuck in a commit (a locked database): it is a background thread and will not hold the
+            // process. What it holds is counted as lost; the queues are saved to the spool below.
+            writer.Abandon();
+            SelfDiagnostics.Error($"the trace writer did not finish its commit to '{_sink?.Name}' within the shutdown budget ({timeout}); " +
+                "the records of that batch are lost (counted), queued ones are saved to the spool if there is one.");
+        }
+
+        (long saved, long lost) = SaveRemaining(queue, deadline);
         _spoolBarriers.AbandonAll();
         CloseSpool();
-        _sink?.Dispose();
-        _signal.Dispose();
+        if (writerEnded)
+        {
+            // A stuck writer still uses the sink: it is left to the process exit.
+            _sink?.Dispose();
+            writer.Close();
+            _signal.Dispose();
+        }
+
         if (saved > 0)
         {
             SelfDiagnostics.Warning($"{saved} trace records were saved to the spool file at shutdown; they will be written at the next start.");
@@ -122,7 +235,13 @@ internal sealed class Pipeline
             SelfDiagnostics.Error($"{lost} trace records were still queued at shutdown and are lost.");
         }
 
-        return Stats.Dropped == 0;
+        final = Stats;
+        if (final.Rejected > 0)
+        {
+            SelfDiagnostics.Warning($"{final.Rejected} trace records were rejected by the store and saved to '{Options.EffectiveRejectedPath}'.");
+        }
+
+        return final.Dropped == 0;
     }
 
     /// <summary>The exact counters of this pipeline.</summary>
@@ -134,20 +253,23 @@ internal sealed class Pipeline
             long droppedBySpooler = Volatile.Read(ref _counters.DroppedBySpooler);
             long dropped = droppedAtEnqueue + droppedBySpooler + Volatile.Read(ref _counters.DroppedByWriter);
             long written = Volatile.Read(ref _counters.Written);
+            long rejected = Volatile.Read(ref _counters.Rejected);
+            long depth = (Volatile.Read(ref _queue)?.Depth ?? 0) + _early.Count;
             long enqueued = Volatile.Read(ref _counters.Dequeued) + Volatile.Read(ref _counters.Spilled) + droppedBySpooler
-                + Math.Max(0, _queue.Depth) + droppedAtEnqueue;
+                + Math.Max(0, depth) + droppedAtEnqueue;
             return new MonitoringStats
             {
                 Enqueued = enqueued,
                 Written = written,
                 Errors = Volatile.Read(ref _counters.Errors),
                 Dropped = dropped,
+                Rejected = rejected,
                 Overflowed = Volatile.Read(ref _counters.Overflowed),
                 Recovered = Volatile.Read(ref _counters.Recovered),
                 Spilled = Volatile.Read(ref _counters.Spilled),
                 Replayed = Volatile.Read(ref _counters.Replayed),
                 ReplayedFromEarlierRuns = Volatile.Read(ref _counters.ReplayedFromEarlierRuns),
-                QueueDepth = Math.Max(0, enqueued - written - dropped),
+                QueueDepth = Math.Max(0, enqueued - written - dropped - rejected),
                 FailedBatches = Volatile.Read(ref _counters.FailedBatches),
                 WriteLagSeconds = Volatile.Read(ref _counters.LastWriteLagMicroseconds) / 1_000_000.0,
             };
@@ -168,34 +290,44 @@ internal sealed class Pipeline
     }
 
     /// <summary>What the writer did not take: to the spool if possible, else counted as lost.</summary>
-    private (long Saved, long Lost) SaveRemaining()
+    private (long Saved, long Lost) SaveRemaining(DualQueue queue, long deadline)
     {
         long saved = 0;
         long lost = 0;
-        while (_queue.Errors.TryRead(out SpanRecord record))
+        while (queue.Errors.TryRead(out SpanRecord record))
         {
-            Save(record, ref saved, ref lost);
+            Save(queue, record, ref saved, ref lost);
         }
 
-        // A producer that claimed a slot before the close publishes it within instructions; allow it a moment.
-        while (_queue.Normal.TryDequeueClosed(out SpanRecord record, TimeSpan.FromMilliseconds(100)))
+        // A producer that claimed a slot before the close publishes it within instructions, unless it was descheduled:
+        // wait for it within what is left of the budget (at least 100 ms), then count what never came as lost.
+        TimeSpan wait = TimeSpan.FromSeconds(Math.Max(0.1, (deadline - System.Diagnostics.Stopwatch.GetTimestamp()) / (double)System.Diagnostics.Stopwatch.Frequency));
+        while (queue.Normal.TryDequeueClosed(out SpanRecord record, wait))
         {
-            Save(record, ref saved, ref lost);
+            Save(queue, record, ref saved, ref lost);
         }
 
-        while (_queue.Overflow.TryDequeue(out SpanRecord record))
+        long unpublished = queue.Normal.SkipUnpublished();
+        if (unpublished > 0)
         {
-            Save(record, ref saved, ref lost);
+            lost += unpublished;
+            Interlocked.Add(ref _counters.Dequeued, unpublished);
+            Interlocked.Add(ref _counters.DroppedByWriter, unpublished);
+        }
+
+        while (queue.Overflow.TryDequeue(out SpanRecord record))
+        {
+            Save(queue, record, ref saved, ref lost);
         }
 
         return (saved, lost);
     }
 
-    private void Save(in SpanRecord record, ref long saved, ref long lost)
+    private void Save(DualQueue queue, in SpanRecord record, ref long saved, ref long lost)
     {
         if (record.IsBarrier)
         {
-            _queue.BarrierDequeued();
+            queue.BarrierDequeued();
             record.Barrier!.Abandon();
             return;
         }

@@ -17,6 +17,8 @@ internal sealed class PipelineCounters
     /// <summary>Taken off the overflow queue by the spooler but not written: the spool is at its size limit.</summary>
     internal long DroppedBySpooler;
     internal long FailedBatches;
+    /// <summary>Records the store rejected on their own (found by bisecting their batch), saved to the rejected file.</summary>
+    internal long Rejected;
     /// <summary>Normal records that went to the overflow queue because the channel was full.</summary>
     internal long Overflowed;
     /// <summary>Overflowed records taken back by the writer from memory.</summary>

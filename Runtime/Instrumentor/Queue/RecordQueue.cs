@@ -101,7 +101,13 @@ internal static class RecordQueue
     }
 
     /// <summary>Stops the running pipeline; the next monitored call starts a new one.</summary>
-    internal static bool Shutdown(TimeSpan timeout)
+    internal static bool Shutdown(TimeSpan timeout) => Shutdown(timeout, out _);
+
+    /// <summary>
+    /// Stops the running pipeline; <paramref name="final"/> is its counters once settled (after the stop,
+    /// <see cref="Monitoring.Stats"/> no longer sees that pipeline).
+    /// </summary>
+    internal static bool Shutdown(TimeSpan timeout, out MonitoringStats final)
     {
         Pipeline? pipeline;
         lock (s_lock)
@@ -110,7 +116,13 @@ internal static class RecordQueue
             s_current = null;
         }
 
-        return pipeline?.Shutdown(timeout) ?? true;
+        if (pipeline is null)
+        {
+            final = default;
+            return true;
+        }
+
+        return pipeline.Shutdown(timeout, out final);
     }
 
     private static void InstallExitHandler()
@@ -121,7 +133,23 @@ internal static class RecordQueue
         }
 
         s_exitHandlerInstalled = true;
-        AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
+        AppDomain.CurrentDomain.ProcessExit += static (_, _) => ShutdownAtExit();
+
+        // An unhandled exception ends the process without ProcessExit: the error record of the very exception that
+        // kills it (queued by the wrapper's exception filter, which ran before the runtime found no handler) would
+        // be lost with the queues. Flush and stop within the same budget as at a normal exit.
+        AppDomain.CurrentDomain.UnhandledException += static (_, e) =>
+        {
+            if (e.IsTerminating)
+            {
+                ShutdownAtExit();
+            }
+        };
+    }
+
+    private static void ShutdownAtExit()
+    {
+        try
         {
             Pipeline? pipeline;
             lock (s_lock)
@@ -131,6 +159,10 @@ internal static class RecordQueue
             }
 
             pipeline?.Shutdown(pipeline.Options.ShutdownTimeout);
-        };
+        }
+        catch (Exception)
+        {
+            // Nothing the tracer does may change how the process ends.
+        }
     }
 }

@@ -133,6 +133,31 @@ internal sealed class RecordRing
     }
 
     /// <summary>
+    /// After <see cref="Close"/> and <see cref="TryDequeueClosed"/>: gives up on the slots that were claimed but never
+    /// published (their producers were descheduled past the whole shutdown budget) and returns how many, so they are
+    /// counted as lost instead of being left behind uncounted. Consumer only.
+    /// </summary>
+    internal long SkipUnpublished()
+    {
+        long end = Volatile.Read(ref _positions.Tail) & ~ClosedBit;
+        long skipped = Math.Max(0, end - _positions.Head);
+        Volatile.Write(ref _positions.Head, Math.Max(end, _positions.Head));
+        return skipped;
+    }
+
+    /// <summary>Claims the next slot without publishing it (tests: a producer descheduled between claim and publish).</summary>
+    internal bool TryClaimUnpublished()
+    {
+        long position = Volatile.Read(ref _positions.Tail);
+        if ((position & ClosedBit) != 0 || Volatile.Read(ref _slots[position & _mask].Sequence) != position)
+        {
+            return false;
+        }
+
+        return Interlocked.CompareExchange(ref _positions.Tail, position + 1, position) == position;
+    }
+
+    /// <summary>
     /// Whether the next record can be taken now (consumer only). Unlike <see cref="Count"/>, a slot that a producer
     /// claimed but has not published yet does not count: the writer sleeps instead of spinning on it (that
     /// producer wakes the writer once it published).

@@ -348,7 +348,7 @@ internal sealed class SqliteSpanSink : ISpanSink
     {
         long duration = record.EndTimestamp != 0 ? Math.Max(1, TimestampClock.ToNanoseconds(record.StartTimestamp, record.EndTimestamp)) : -1;
         InsertRow(TimestampClock.ToUnixMicroseconds(record.StartTimestamp), siteId, instanceId, record.TraceHigh, record.TraceLow, record.SpanId,
-            record.ParentSpanId, record.Status, duration, record.ThreadId, _json.Write(record), record.Exception?.ToString());
+            record.ParentSpanId, record.Status, duration, record.ThreadId, _json.Write(record), RecordText.Exception(record.Exception));
     }
 
     private void InsertSpooled(SpooledSpan span, long siteId, long? instanceId) =>

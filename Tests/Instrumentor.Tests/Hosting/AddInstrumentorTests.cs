@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Instrumentor.Tests.Hosting;
@@ -176,12 +177,99 @@ public class AddInstrumentorTests
         Count(configured, "SELECT count(*) FROM process_trace").ShouldBe(2);
     }
 
-    private static IHost BuildHost(Dictionary<string, string?> settings)
+    [Test]
+    public async Task A_size_beyond_what_the_pipeline_can_allocate_stops_the_host_naming_the_key()
+    {
+        using IHost host = BuildHost(new() { ["Instrumentor:QueueCapacity"] = "2147483647", ["Instrumentor:MaxBatchSize"] = "1073741824" });
+
+        var error = await Should.ThrowAsync<OptionsValidationException>(() => host.StartAsync());
+
+        error.Message.ShouldContain("MonitoringOptions.QueueCapacity must be at most 16,777,216");
+        error.Message.ShouldContain("Instrumentor:QueueCapacity");
+        error.Message.ShouldContain("MonitoringOptions.MaxBatchSize must be at most 1,048,576");
+        RecordQueue.Current.ShouldBeNull();
+    }
+
+    [Test]
+    public async Task Records_lost_at_the_hosts_stop_are_logged_with_their_real_count()
+    {
+        // A database under a regular file can never be created, and without a spool nothing can be saved: every record is lost.
+        string file = Path.Combine(_directory, "a-file");
+        File.WriteAllText(file, "");
+        var logs = new ListLoggerProvider();
+        using IHost host = BuildHost(new()
+        {
+            ["Instrumentor:DatabasePath"] = Path.Combine(file, "sub", "traces.db"),
+            ["Instrumentor:OverflowPolicy"] = "DropNewest",
+            ["Instrumentor:ShutdownTimeout"] = "00:00:00.200",
+        }, logs);
+        TextWriter stderr = Console.Error;
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            await host.StartAsync();
+            for (int i = 0; i < 25; i++)
+            {
+                SpanFactory.CallAdd(i, 1);
+            }
+
+            await host.StopAsync();
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+
+        logs.Messages.ShouldContain("Instrumentor: trace records were lost at shutdown (25 dropped in total).");
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(settings: null);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddInstrumentor(builder.Configuration);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         return builder.Build();
+    }
+
+    /// <summary>Keeps every message logged, for assertions.</summary>
+    private sealed class ListLoggerProvider : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _messages = new();
+
+        public IReadOnlyList<string> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return _messages.ToArray();
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_messages)
+            {
+                _messages.Add(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private static long Count(string path, string sql)

@@ -19,7 +19,6 @@ internal sealed class SpoolReplay
     private readonly List<SpooledSpan> _read = new();
     private long? _replayOffset;
     private int _pendingCount;
-    private int _pendingEarlier;
     private bool _readFailing;
 
     internal SpoolReplay(SpoolFile spool, SpoolBarriers barriers, PipelineCounters counters)
@@ -31,7 +30,7 @@ internal sealed class SpoolReplay
         _earlierRunEnd = spool.Length;
     }
 
-    /// <summary>The checkpoint to commit with the batch being written, if it holds replayed records.</summary>
+    /// <summary>The checkpoint through the last replayed record of the batch being written, if it holds any.</summary>
     internal SpoolCheckpoint? PendingCheckpoint { get; private set; }
 
     /// <summary>Whether spilled records wait to be replayed.</summary>
@@ -42,7 +41,6 @@ internal sealed class SpoolReplay
     {
         PendingCheckpoint = null;
         _pendingCount = 0;
-        _pendingEarlier = 0;
         if (sink is null || count >= batchSize)
         {
             return 0;
@@ -72,10 +70,6 @@ internal sealed class SpoolReplay
             foreach (SpooledSpan span in _read)
             {
                 batch[count + _pendingCount++] = new SpanRecord { Spooled = span };
-                if (_spool.FileId == _initialFileId && span.Offset < _earlierRunEnd)
-                {
-                    _pendingEarlier++;
-                }
             }
 
             PendingCheckpoint = new SpoolCheckpoint(_spool.FileId, _read[^1].NextOffset);
@@ -94,21 +88,36 @@ internal sealed class SpoolReplay
         }
     }
 
-    /// <summary>Called after the batch committed; returns how many replayed records this run had spilled itself.</summary>
-    internal int Committed()
+    /// <summary>The checkpoint that, committed with a part of the batch, marks every replayed record up to <paramref name="last"/> done.</summary>
+    internal SpoolCheckpoint Through(SpooledSpan last) => new(_spool.FileId, last.NextOffset);
+
+    /// <summary>
+    /// Called once a part of the batch is durable together with its checkpoint: <paramref name="replayed"/> are the
+    /// replayed records of that part, <paramref name="checkpoint"/> the offset committed. Returns how many of them
+    /// this run had spilled itself (the others were counted by an earlier run).
+    /// </summary>
+    internal int Committed(ReadOnlySpan<SpanRecord> replayed, SpoolCheckpoint checkpoint)
     {
-        if (PendingCheckpoint is not { } checkpoint)
+        _replayOffset = checkpoint.Offset;
+        int earlier = 0;
+        foreach (ref readonly SpanRecord record in replayed)
         {
-            return 0;
+            earlier += IsFromEarlierRun(record.Spooled!) ? 1 : 0;
         }
 
-        _replayOffset = checkpoint.Offset;
-        Interlocked.Add(ref _counters.Replayed, _pendingCount);
-        Interlocked.Add(ref _counters.ReplayedFromEarlierRuns, _pendingEarlier);
-        int own = _pendingCount - _pendingEarlier;
+        Interlocked.Add(ref _counters.Replayed, replayed.Length);
+        Interlocked.Add(ref _counters.ReplayedFromEarlierRuns, earlier);
+        return replayed.Length - earlier;
+    }
+
+    /// <summary>Whether a replayed record was spilled by an earlier run of the program (not counted in this run's stats).</summary>
+    internal bool IsFromEarlierRun(SpooledSpan span) => _spool.FileId == _initialFileId && span.Offset < _earlierRunEnd;
+
+    /// <summary>After the batch: starts a new spool generation if everything was replayed (may throw: the caller guards it).</summary>
+    internal void Finish()
+    {
         PendingCheckpoint = null;
         TryReset();
-        return own;
     }
 
     /// <summary>The batch was not committed (shutdown): its replayed records stay in the spool.</summary>

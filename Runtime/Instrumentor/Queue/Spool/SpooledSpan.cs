@@ -39,7 +39,7 @@ internal sealed class SpooledSpan
             return already;
         }
 
-        ReadOnlySpan<byte> data = json.Write(record);
+        byte[]? data = Data(record, json);
         return new SpooledSpan
         {
             StartUnixMicroseconds = TimestampClock.ToUnixMicroseconds(record.StartTimestamp),
@@ -52,10 +52,31 @@ internal sealed class SpooledSpan
             ThreadId = record.ThreadId,
             Process = record.Site!.Process,
             ProcessGroup = record.Site.ProcessGroup,
-            DataUtf8 = data.IsEmpty ? null : data.ToArray(),
-            Exception = record.Exception?.ToString(),
+            DataUtf8 = data,
+            Exception = RecordText.Exception(record.Exception),
         };
     }
+
+    /// <summary>
+    /// The captured values as stored JSON. Each value is already guarded by its formatter; this guards the record as
+    /// a whole, so that whatever still fails costs the values (replaced by a placeholder), never the record.
+    /// </summary>
+    private static byte[]? Data(in SpanRecord record, SpanDataJson json)
+    {
+        try
+        {
+            ReadOnlySpan<byte> data = json.Write(record);
+            return data.IsEmpty ? null : data.ToArray();
+        }
+        catch (Exception ex)
+        {
+            string placeholder = JsonString(RecordText.Unformattable("values", ex));
+            return Encoding.UTF8.GetBytes("[{\"n\":\"data\",\"v\":" + placeholder + "}]");
+        }
+    }
+
+    private static string JsonString(string text) =>
+        "\"" + System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(text) + "\"";
 
     /// <summary>Writes the payload (without length and checksum).</summary>
     internal void WriteTo(ArrayBufferWriter<byte> buffer)

@@ -6,9 +6,16 @@ namespace Instrumentor;
 /// <summary>
 /// The background thread that keeps the overflow queue within its capacity by moving its oldest records to the
 /// spool file. Disk I/O for the spool happens here, never on the caller's thread. Past the spool's size limit,
-/// normal records are dropped (counted, with one warning per crossing). If the disk refuses a write, the record
-/// goes back to the overflow queue and the spooler retries later.
+/// normal records are dropped (counted, with one warning per crossing); error records are always kept. If the disk
+/// refuses a write, the record stays at the head of the overflow queue and the spooler retries later.
 /// </summary>
+/// <remarks>
+/// A record leaves the overflow queue only once it is in the spool: the spooler peeks, appends, then dequeues,
+/// all under <see cref="ConsumerLock"/>, which the writer also holds while it takes from the overflow queue. So no
+/// record is ever in flight between the queue and the file: a flush barrier the writer meets in the overflow
+/// queue sees every record before it either in its batch or in the spool (whose length it reads under the
+/// same lock), and a record the disk refused keeps its place ahead of later barriers.
+/// </remarks>
 internal sealed class Spooler
 {
     private readonly DualQueue _queue;
@@ -18,6 +25,7 @@ internal sealed class Spooler
     private readonly PipelineCounters _counters;
     private readonly MonitoringOptions _options;
     private readonly WriterSignal _signal = new();
+    private readonly ManualResetEventSlim _stopEvent = new();
     private readonly SpanDataJson _json = new();
     private readonly Thread _thread;
     private volatile bool _stopRequested;
@@ -35,6 +43,9 @@ internal sealed class Spooler
         _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor spooler" };
     }
 
+    /// <summary>Held by whoever takes records off the overflow queue (the spooler and the writer).</summary>
+    internal object ConsumerLock { get; } = new();
+
     internal void Start() => _thread.Start();
 
     /// <summary>Called by a producer that pushed the overflow queue past its capacity.</summary>
@@ -43,16 +54,29 @@ internal sealed class Spooler
     internal void Stop()
     {
         _stopRequested = true;
+        _stopEvent.Set();
         _signal.Wake();
         _thread.Join(TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>Writes one record to the spool now (also used at shutdown for what the writer could not commit).</summary>
+    /// <summary>
+    /// Writes one record to the spool now (at shutdown, for what the writer could not commit). Past the spool limit a
+    /// normal record is dropped and counted; an error record is kept whatever the limit. Throws if the disk refuses.
+    /// </summary>
     internal bool Spill(in SpanRecord record)
     {
-        if (_spool.Length >= _options.SpoolLimitBytes)
+        lock (ConsumerLock)
         {
-            Interlocked.Increment(ref _counters.DroppedBySpooler);
+            Interlocked.Increment(ref TryAppend(record) ? ref _counters.Spilled : ref _counters.DroppedBySpooler);
+            return true;
+        }
+    }
+
+    /// <summary>Appends <paramref name="record"/> unless it is a normal record and the spool is at its limit.</summary>
+    private bool TryAppend(in SpanRecord record)
+    {
+        if (record.Status != SpanStatus.Error && _spool.Length >= _options.SpoolLimitBytes)
+        {
             if (!_limitWarned)
             {
                 _limitWarned = true;
@@ -61,11 +85,10 @@ internal sealed class Spooler
                     "dropped (and counted) until the store catches up; error records are still kept.");
             }
 
-            return true;
+            return false;
         }
 
         _spool.Append(SpooledSpan.From(record, _json));
-        Interlocked.Increment(ref _counters.Spilled);
         if (_diskFailing)
         {
             _diskFailing = false;
@@ -80,38 +103,70 @@ internal sealed class Spooler
         while (!_stopRequested)
         {
             _signal.Sleep(_options.FlushInterval, () => _overflow.IsOverCapacity || _stopRequested);
-            while (!_stopRequested && _overflow.IsOverCapacity && _overflow.TryDequeue(out SpanRecord record))
+            while (!_stopRequested && _overflow.IsOverCapacity)
             {
-                if (record.IsBarrier)
+                Exception? failure = MoveOne(out bool moved);
+                if (failure is not null)
                 {
-                    _queue.BarrierDequeued();
-                    _barriers.Add(record.Barrier!, _spool.FileId, _spool.Length);
-                    continue;
-                }
-
-                if (_spool.Length < _options.SpoolLimitBytes)
-                {
-                    _limitWarned = false;
-                }
-
-                try
-                {
-                    Spill(record);
-                }
-                catch (Exception ex)
-                {
-                    // Disk full or gone: keep the record in memory and try again later.
-                    _overflow.TryEnqueue(record);
+                    // Disk full or gone: the record keeps its place in memory; try again later.
                     if (!_diskFailing)
                     {
                         _diskFailing = true;
-                        SelfDiagnostics.Error($"cannot write to the spool file '{_spool.Path}': {ex.Message} Records stay in memory.");
+                        SelfDiagnostics.Error($"cannot write to the spool file '{_spool.Path}': {RecordText.Describe(failure)} Records stay in memory.");
                     }
 
-                    Thread.Sleep(500);
+                    // Not the producers' signal: they wake the spooler on every overflowed record.
+                    _stopEvent.Wait(TimeSpan.FromMilliseconds(500));
+                    break;
+                }
+
+                if (!moved)
+                {
                     break;
                 }
             }
+        }
+    }
+
+    /// <summary>Moves the oldest overflowed record to the spool; returns the disk's failure, if any.</summary>
+    private Exception? MoveOne(out bool moved)
+    {
+        lock (ConsumerLock)
+        {
+            moved = _overflow.TryPeek(out SpanRecord record);
+            if (!moved)
+            {
+                return null;
+            }
+
+            if (record.IsBarrier)
+            {
+                _overflow.TryDequeue(out _);
+                _queue.BarrierDequeued();
+                _barriers.Add(record.Barrier!, _spool.FileId, _spool.Length);
+                return null;
+            }
+
+            if (_spool.Length < _options.SpoolLimitBytes)
+            {
+                _limitWarned = false;
+            }
+
+            bool appended;
+            try
+            {
+                appended = TryAppend(record);
+            }
+            catch (Exception ex)
+            {
+                moved = false;
+                return ex;
+            }
+
+            // Only consumers dequeue, and they all hold this lock: the head is still the record just appended.
+            _overflow.TryDequeue(out _);
+            Interlocked.Increment(ref appended ? ref _counters.Spilled : ref _counters.DroppedBySpooler);
+            return null;
         }
     }
 }
