@@ -42,7 +42,9 @@ internal static class TargetMethodParser
                 Escape(parameter.Name),
                 TypeName(parameter.Type, parameter.NullableAnnotation),
                 SignaturePrefix(parameter.RefKind),
-                ArgumentPrefix(parameter.RefKind),
+                // A dynamic argument would make the wrapper's call dynamically bound (overloads picked at run time):
+                // passed as object, it binds at compile time to the target, as the original call did.
+                parameter.Type.TypeKind == TypeKind.Dynamic ? "(object)" : ArgumentPrefix(parameter.RefKind),
                 IsThis: method.IsExtensionMethod && parameter.Ordinal == 0,
                 CapturePlanner.ForParameter(parameter, settings, formatters))
             {
@@ -70,6 +72,7 @@ internal static class TargetMethodParser
         spec = spec with
         {
             FlowsContext = shape is ReturnShape.Void or ReturnShape.Value && SpawnDetector.StartsWorkElsewhere(method, compilation),
+            ReturnsRefLike = !method.ReturnsVoid && (method.ReturnType.IsRefLikeType || method.ReturnType is ITypeParameterSymbol { AllowsRefLikeType: true }),
         };
         return accessor == AccessorKind.StaticMethodOfStaticClass
             ? spec with { AccessorTypeName = RuntimeTypeName(method.ContainingType) }

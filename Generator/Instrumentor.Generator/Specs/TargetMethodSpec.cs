@@ -41,6 +41,9 @@ internal sealed record TargetMethodSpec(
     /// span is published in the ExecutionContext for that work to nest under (<c>Parser/SpawnDetector.cs</c>).
     /// </summary>
     public bool FlowsContext { get; init; }
+
+    /// <summary>Whether the result is a ref struct (or a type parameter that allows one): it may point into a ref argument.</summary>
+    public bool ReturnsRefLike { get; init; }
 }
 
 /// <summary>How the wrapper calls its target.</summary>
