@@ -108,6 +108,19 @@ internal static class DiagnosticDescriptors
         helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.CompilerTooOld + ".md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor UnreachedMonitoredMethod = new(
+        DiagnosticIds.UnreachedMonitoredMethod,
+        "Monitored method has no call site that can be traced",
+        "'{0}' has no call site in this compilation, so it is not traced when {1} calls it; put [Monitor] on a method it calls, or call it from this project's code",
+        DiagnosticIds.Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Interceptors rewrite call sites of the compilation being built. A method called only by a framework "
+            + "(a controller action, a hosted service's ExecuteAsync, a handler or override a library invokes) or by another "
+            + "assembly has no such call site, so its [Monitor] traces nothing.",
+        helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.UnreachedMonitoredMethod + ".md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         DiagnosticIds.GeneratorFailure,
         DiagnosticIds.GeneratorFailureTitle,

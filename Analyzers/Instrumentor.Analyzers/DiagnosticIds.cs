@@ -43,6 +43,9 @@ public static class DiagnosticIds
     /// <summary>INSTR009: the compiler is too old for interceptors.</summary>
     public const string CompilerTooOld = "INSTR009";
 
+    /// <summary>INSTR010: a monitored method has no call site in its compilation (a framework or another assembly calls it).</summary>
+    public const string UnreachedMonitoredMethod = "INSTR010";
+
     /// <summary>INSTR900: the generator failed internally.</summary>
     public const string GeneratorFailure = "INSTR900";
 
