@@ -55,7 +55,7 @@ public sealed class MonitoringOptions
     /// <summary>Capacity of the bounded queue of normal records (errors have their own unbounded queue).</summary>
     /// <remarks>
     /// The queue is a lock-free ring allocated when the pipeline starts: the capacity is rounded up to a power of two
-    /// (the default 10,000 gives 16,384 slots) and each slot takes 320 bytes (5 MiB by default).
+    /// (the default 10,000 gives 16,384 slots) and each slot takes 320 bytes (5 MiB by default). At most 16,777,216.
     /// </remarks>
     public int QueueCapacity { get; set; } = DefaultQueueCapacity;
 
@@ -86,7 +86,7 @@ public sealed class MonitoringOptions
     /// <summary>The smallest batch the writer commits in one transaction.</summary>
     public int MinBatchSize { get; set; } = 100;
 
-    /// <summary>The largest batch the writer commits in one transaction (reached under pressure).</summary>
+    /// <summary>The largest batch the writer commits in one transaction (reached under pressure); at most 1,048,576.</summary>
     public int MaxBatchSize { get; set; } = 5_000;
 
     /// <summary>How long the writer sleeps when there is nothing to write (it also wakes on new data).</summary>

@@ -8,7 +8,9 @@ namespace Instrumentor;
 /// <typeparam name="T">The type formatted.</typeparam>
 /// <remarks>
 /// <see cref="Format"/> runs on the writer thread, after the call returned; it must be thread-safe. If it throws,
-/// the value is stored as <c>"&lt;error: message&gt;"</c>; the traced call is never affected.
+/// the value is stored as <c>"&lt;error: message&gt;"</c> (or <c>"&lt;unformattable: Type: ExceptionType&gt;"</c> when
+/// that exception's <c>Message</c> throws too); the traced call and the rest of the span are never affected. The text
+/// is cut to the site's <c>MaxLength</c> like any string.
 /// </remarks>
 public interface IValueFormatter<in T>
 {

@@ -33,7 +33,7 @@ internal static class SustainedRun
                 o.DatabasePath = path;
                 o.ServiceName = "sustained";
             });
-            RecordQueue.EnsureStarted();
+            RecordQueue.EnsureStarted().Ready.Wait(); // the start runs on its own thread: wait for it, it is not throughput
 
             long total = (long)(ratePerSecond * seconds);
             long produced = 0;
