@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -68,8 +70,16 @@ internal static class SpawnDetector
         "System.Collections.Concurrent.ConcurrentDictionary<TKey, TValue>",
     };
 
+    // Methods found through [assembly: MonitorAll] or in other assemblies get their spec at each call site: the
+    // answer is kept per compilation (a new compilation after an edit asks again).
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ISymbol, bool>> s_answers = new();
+
     /// <summary>Whether calls to <paramref name="method"/> should publish their span in the ExecutionContext.</summary>
-    public static bool StartsWorkElsewhere(IMethodSymbol method, Compilation compilation)
+    public static bool StartsWorkElsewhere(IMethodSymbol method, Compilation compilation) =>
+        s_answers.GetValue(compilation, static _ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default))
+            .GetOrAdd(method, m => Inspect((IMethodSymbol)m, compilation));
+
+    private static bool Inspect(IMethodSymbol method, Compilation compilation)
     {
         bool sawBody = false;
         foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
