@@ -4,7 +4,7 @@ namespace Instrumentor.Collector.Tests.Infrastructure;
 internal readonly record struct StoreSnapshot(string Digest)
 {
     public static StoreSnapshot Of(RunningCollector collector) => new(collector.Text("""
-        SELECT (SELECT count(*) FROM span) || '/' || (SELECT coalesce(sum(span_id + ts + status + coalesce(length(data), 0)), 0) FROM span)
-            || '/' || (SELECT count(*) FROM log) || '/' || (SELECT count(*) FROM collector_batch);
+        SELECT (SELECT count(*) FROM span) || '/' || (SELECT coalesce(sum(id), 0) + total(length(span_id || ts || status || coalesce(data, ''))) FROM span)
+            || '/' || (SELECT count(*) FROM log) || '/' || (SELECT count(*) FROM ingest_batch) || '/' || (SELECT count(*) FROM instance);
         """));
 }
