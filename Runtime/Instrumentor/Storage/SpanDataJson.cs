@@ -60,6 +60,43 @@ internal sealed class SpanDataJson
         return _buffer.WrittenSpan;
     }
 
+    /// <summary>
+    /// The stored JSON (UTF-8) of already-formatted values, as <see cref="SpooledSpan.DataUtf8"/> holds it: for
+    /// spans formatted in another process (the collector's ingest). Null when there are no values.
+    /// </summary>
+    internal static byte[]? FromValues(System.Collections.Generic.IEnumerable<(string Name, bool IsOutput, string? Value)> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer);
+        bool any = false;
+        writer.WriteStartArray();
+        foreach ((string name, bool isOutput, string? text) in values)
+        {
+            any = true;
+            writer.WriteStartObject();
+            writer.WriteString(s_name, name);
+            if (isOutput)
+            {
+                writer.WriteNumber(s_output, 1);
+            }
+
+            if (text is null)
+            {
+                writer.WriteNull(s_value);
+            }
+            else
+            {
+                writer.WriteString(s_value, text);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        return any ? buffer.WrittenSpan.ToArray() : null;
+    }
+
     private void WriteValue(in CapturedValue value, int maxLength)
     {
         string? text = CapturedValueFormatter.Format(value, maxLength);

@@ -7,17 +7,27 @@ namespace Instrumentor;
 /// The store's schema and its forward migrations, versioned in <c>PRAGMA user_version</c>.
 /// </summary>
 /// <remarks>
-/// Physical layout (ours to change): one row per span in <c>span</c>, in insertion (rowid) order, with integer
-/// ids, interned process names in <c>site</c> and the captured values as one JSON text. Random keys stay out
-/// of indexes; trace ids start with a timestamp, so their index is append-mostly.
-/// Logical schema (the contract of DESIGN.md §5, what users and alert rules query): the views
-/// <c>process_trace</c> and <c>data_trace</c>, with text timestamps and lowercase hex ids.
+/// Physical layout (ours to change): one row per span in <c>span</c>, in insertion (rowid) order, interned
+/// process names in <c>site</c>, interned system instances in <c>instance</c>, the captured values as one JSON
+/// text. Since v3 the timestamp and the ids are stored in their text form, so the views expose plain columns and
+/// SQL written against the views uses the indexes. Random keys never lead an index: trace ids start with a
+/// timestamp, and span ids are indexed behind a chunk of the rowid (see <see cref="SpanChunkShift"/>).
+/// Logical schema (the contract, what users and alert rules query): the views <c>process_trace</c>,
+/// <c>data_trace</c> and <c>instances</c>, with text timestamps and lowercase hex ids.
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    internal const int CurrentVersion = 2;
+    internal const int CurrentVersion = 3;
 
+    /// <summary>
+    /// Span ids are indexed as <c>(id &gt;&gt; SpanChunkShift, span_id)</c>: inserts land in the newest chunk of
+    /// 2^14 rows (a few dozen leaf pages) instead of anywhere in a random-key B-tree, and a lookup by span id
+    /// alone is a skip-scan, one seek per chunk (<see cref="SeedPlannerStatistics"/> tells the planner so).
+    /// </summary>
+    internal const int SpanChunkShift = 14;
+
+    // The original v1 layout, kept verbatim: migrations start from it and tests create v1 files with it.
     internal const string Version1 = """
         CREATE TABLE IF NOT EXISTS site (
             id            INTEGER PRIMARY KEY,
@@ -76,18 +86,132 @@ internal static class SqliteSchema
         """;
 
     // v2: how far each spool generation was replayed, committed with the replayed rows (exactly-once replay).
-    private const string Version2 = """
+    internal const string Version2 = """
         CREATE TABLE IF NOT EXISTS spool_cursor (
             file_id TEXT PRIMARY KEY,
             offset  INTEGER NOT NULL
         );
         """;
 
+    // v3: text timestamps and hex ids stored as such (views of plain columns, so the planner uses the indexes),
+    // several services and system instances per store, source locations per site, ingest batch ids.
+    // The span table is rebuilt, converting its rows with the expressions the v1 views used.
+    internal const string Version3 = """
+        DROP VIEW IF EXISTS data_trace;
+        DROP VIEW IF EXISTS process_trace;
+        DROP VIEW IF EXISTS span_view;
+
+        ALTER TABLE site ADD COLUMN source_file TEXT;
+        ALTER TABLE site ADD COLUMN source_line INTEGER;
+        ALTER TABLE site ADD COLUMN signature TEXT;
+
+        CREATE TABLE instance (
+            id                 INTEGER PRIMARY KEY,
+            system_name        TEXT,
+            system_id          TEXT,
+            system_instance_id TEXT NOT NULL UNIQUE,
+            host               TEXT,
+            pid                INTEGER,
+            started            TEXT                -- UTC text, like span.ts
+        );
+
+        -- Batch ids already committed by the ingest API: the same batch again stores nothing.
+        CREATE TABLE ingest_batch (
+            batch_id  TEXT PRIMARY KEY,
+            committed TEXT NOT NULL,
+            spans     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE span_v3 (
+            id             INTEGER PRIMARY KEY,
+            ts             TEXT NOT NULL,      -- start, UTC 'YYYY-MM-DD HH:MM:SS.ffffff'
+            site_id        INTEGER NOT NULL REFERENCES site (id),
+            instance_id    INTEGER REFERENCES instance (id),
+            trace_id       TEXT NOT NULL,      -- 32 lowercase hex
+            span_id        TEXT NOT NULL,      -- 16 lowercase hex
+            parent_span_id TEXT,               -- NULL for a root span
+            status         TEXT NOT NULL,      -- 'OK' or 'ERR'
+            duration_ns    INTEGER,            -- NULL when not measured (unsampled error)
+            thread_id      INTEGER,
+            data           TEXT,               -- JSON array of {"n": name, "o": 1 for the result, "v": value}
+            exception      TEXT
+        );
+        INSERT INTO span_v3 (id, ts, site_id, instance_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data, exception)
+        SELECT id,
+               strftime('%Y-%m-%d %H:%M:%S', ts / 1000000, 'unixepoch') || printf('.%06d', ts % 1000000),
+               site_id, NULL,
+               printf('%016x%016x', trace_hi, trace_lo),
+               printf('%016x', span_id),
+               CASE WHEN parent_span_id IS NULL THEN NULL ELSE printf('%016x', parent_span_id) END,
+               CASE status WHEN 0 THEN 'OK' ELSE 'ERR' END, duration_ns, thread_id, data, exception
+        FROM span ORDER BY id;
+        DROP TABLE span;
+        ALTER TABLE span_v3 RENAME TO span;
+
+        CREATE INDEX span_ts ON span (ts);
+        CREATE INDEX span_errors ON span (ts) WHERE status = 'ERR';
+        CREATE INDEX span_site_ts ON span (site_id, ts);
+        CREATE INDEX span_trace ON span (trace_id, span_id);
+        CREATE INDEX span_chunk_span ON span (id >> 14, span_id);  -- 14 = SqliteSchema.SpanChunkShift
+        """;
+
+    // The views of the current version, dropped and created again by every migration that changes them. LEFT
+    // JOINs keep the span table the outer loop for time-range queries (the alert rule uses span_ts rather than
+    // one index range per site); a filter on a site column turns them back into inner joins.
+    private const string Views = """
+        DROP VIEW IF EXISTS data_trace;
+        DROP VIEW IF EXISTS process_trace;
+        DROP VIEW IF EXISTS instances;
+        DROP VIEW IF EXISTS span_view;
+
+        -- Everything about a span, for the collector's API: row_id is the keyset tie-breaker after ts.
+        CREATE VIEW span_view AS
+        SELECT s.id AS row_id, s.span_id AS span_id, s.trace_id AS trace_id, s.parent_span_id AS parent_span_id,
+               s.ts AS ts, site.process AS process, site.process_group AS process_group,
+               s.status AS status,
+               s.duration_ns / 1000000.0 AS duration_ms, s.exception AS exception, s.thread_id AS thread_id,
+               site.service AS service, i.system_name AS system_name, i.system_id AS system_id,
+               i.system_instance_id AS system_instance_id, s.data AS data,
+               site.source_file AS source_file, site.source_line AS source_line, site.signature AS signature
+        FROM span s
+        LEFT JOIN site ON site.id = s.site_id
+        LEFT JOIN instance i ON i.id = s.instance_id;
+
+        CREATE VIEW process_trace AS
+        SELECT s.span_id AS span_id, s.trace_id AS trace_id, s.parent_span_id AS parent_span_id, s.ts AS ts,
+               site.process AS process, site.process_group AS process_group,
+               s.status AS status,
+               s.duration_ns / 1000000.0 AS duration_ms, s.exception AS exception, s.thread_id AS thread_id,
+               site.service AS service, i.system_instance_id AS system_instance_id
+        FROM span s
+        LEFT JOIN site ON site.id = s.site_id
+        LEFT JOIN instance i ON i.id = s.instance_id;
+
+        CREATE VIEW data_trace AS
+        SELECT s.span_id AS span_id, s.ts AS ts, site.process AS process,
+               json_extract(j.value, '$.n') AS data,
+               CASE WHEN json_extract(j.value, '$.o') = 1 THEN 'OUTPUT' ELSE 'INPUT' END AS data_type,
+               json_extract(j.value, '$.v') AS data_value,
+               s.status AS status, s.exception AS exception
+        FROM span s
+        LEFT JOIN site ON site.id = s.site_id, json_each(s.data) j
+        WHERE s.data IS NOT NULL;
+
+        CREATE VIEW instances AS
+        SELECT system_name, system_id, system_instance_id, host, pid, started FROM instance;
+        """;
+
     /// <summary>Brings the database to <see cref="CurrentVersion"/>; refuses a newer one.</summary>
+    /// <remarks>
+    /// The write lock (<c>BEGIN IMMEDIATE</c>) is taken <em>before</em> <c>user_version</c> is read: two processes
+    /// opening a new file at once are serialized, the second sees the first one's version and does nothing, so a
+    /// migration can alter tables and redefine views without racing another one.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The file was written by a newer Instrumentor.</exception>
     internal static void Migrate(SqliteConnection connection)
     {
-        int version = ReadVersion(connection);
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        int version = ReadVersion(connection, transaction);
         if (version > CurrentVersion)
         {
             throw new InvalidOperationException(
@@ -95,12 +219,6 @@ internal static class SqliteSchema
                 "upgrade Instrumentor or point INSTRUMENTOR_DB at another file");
         }
 
-        if (version == CurrentVersion)
-        {
-            return;
-        }
-
-        using SqliteTransaction transaction = connection.BeginTransaction();
         if (version < 1)
         {
             Execute(connection, transaction, Version1);
@@ -111,13 +229,63 @@ internal static class SqliteSchema
             Execute(connection, transaction, Version2);
         }
 
-        Execute(connection, transaction, $"PRAGMA user_version = {CurrentVersion};");
+        if (version < 3)
+        {
+            Execute(connection, transaction, Version3);
+            Execute(connection, transaction, Views);
+        }
+
+        if (version < CurrentVersion)
+        {
+            Execute(connection, transaction, $"PRAGMA user_version = {CurrentVersion};");
+        }
+
+        SeedPlannerStatistics(connection, transaction);
         transaction.Commit();
     }
 
-    internal static int ReadVersion(SqliteConnection connection)
+    /// <summary>
+    /// Tells the query planner that each rowid chunk of <c>span_chunk_span</c> holds many rows, so a lookup by span
+    /// id is a skip-scan (<c>SEARCH ... (ANY(...) AND span_id=?)</c>) and never a full scan. Without it, SQLite
+    /// assumes few rows per chunk and scans the table. Rewritten at every open: an <c>ANALYZE</c> run on a small
+    /// file (few rows per chunk) would otherwise stay behind as the file grows. Only this index's row is written;
+    /// the statistics of the others stay whatever ANALYZE measured, or absent.
+    /// </summary>
+    private static void SeedPlannerStatistics(SqliteConnection connection, SqliteTransaction transaction)
     {
         using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1';";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            // ANALYZE creates the statistics table; the site table is small, so this is quick.
+            Execute(connection, transaction, "ANALYZE site;");
+        }
+
+        command.CommandText = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_chunk_span';";
+        string[] fields = (command.ExecuteScalar() as string ?? "").Split(' ');
+        if (fields.Length >= 2 && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long perChunk)
+            && perChunk >= 1 << SpanChunkShift)
+        {
+            return;
+        }
+
+        command.CommandText = "SELECT coalesce(max(id), 0) FROM span;";
+        long rows = Math.Max((long)command.ExecuteScalar()!, 1L << 20);
+        string stat = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rows} {1 << SpanChunkShift} 1");
+        command.CommandText = """
+            DELETE FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_chunk_span';
+            INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('span', 'span_chunk_span', $stat);
+            ANALYZE sqlite_schema;
+            """;
+        command.Parameters.AddWithValue("$stat", stat);
+        command.ExecuteNonQuery();
+    }
+
+    internal static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version;";
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -8,33 +8,49 @@ namespace Instrumentor;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode, one transaction per batch, the span insert prepared once
-/// and bound through the native API so a row costs no allocation beyond its formatted values.
+/// and bound through the native API so a row costs no allocation beyond its formatted values. The runtime's
+/// writer commits through <see cref="Write"/>; the collector stores spans formatted by other processes through
+/// <see cref="Ingest"/>. One thread at a time.
 /// </summary>
 internal sealed class SqliteSpanSink : ISpanSink
 {
     private const string InsertSpanSql = """
-        INSERT INTO span (ts, site_id, trace_hi, trace_lo, span_id, parent_span_id, status, duration_ns, thread_id, data, exception)
+        INSERT INTO span (ts, site_id, instance_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data, exception)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
         """;
+
+    // Served by span_trace (trace_id, span_id) alone: a few entries of one trace, never the table.
+    private const string SpanExistsSql = "SELECT 1 FROM span WHERE trace_id = ?1 AND span_id = ?2 LIMIT 1;";
 
     // Exception text (with stack) is capped so one pathological exception cannot bloat every page around it.
     private const int MaxExceptionLength = 32_768;
 
     private readonly string _path;
     private readonly string? _service;
+    private readonly SystemInfo? _system;
     private readonly SpanDataJson _json = new();
-    // Two caches of one table: by descriptor identity (live records, no hashing of names) and by name (replayed).
+    // Caches of the site and instance tables, valid for one connection: cleared when it is (re)opened, since the
+    // file may have been recreated, and when a transaction rolls back, since the ids it created are gone.
+    // Sites by descriptor identity (live records, no hashing of names) and by name (replayed and ingested).
     private readonly Dictionary<Runtime.MonitorSite, long> _siteIds = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(string Process, string? Group), long> _siteIdsByName = new();
-    private readonly List<Runtime.MonitorSite> _sitesAddedInBatch = new();
-    private readonly List<(string, string?)> _namesAddedInBatch = new();
+    private readonly Dictionary<(string Process, string? Group, string? Service), long> _siteIdsByName = new();
+    private readonly Dictionary<string, long> _instanceIds = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insertSpan;
+    private sqlite3_stmt? _spanExists;
 
+    /// <summary>A store for this process's own spans, tagged with <see cref="ProcessSystemInfo"/>.</summary>
     internal SqliteSpanSink(string path, string? service)
+        : this(path, service, ProcessSystemInfo.For(service))
+    {
+    }
+
+    /// <summary>A store whose <see cref="Write"/> tags spans with <paramref name="service"/> and <paramref name="system"/>.</summary>
+    internal SqliteSpanSink(string path, string? service, SystemInfo? system)
     {
         _path = path;
         _service = service;
+        _system = system;
     }
 
     /// <inheritdoc />
@@ -44,20 +60,19 @@ internal sealed class SqliteSpanSink : ISpanSink
     public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
         SqliteConnection connection = EnsureOpen();
-        _sitesAddedInBatch.Clear();
-        _namesAddedInBatch.Clear();
         try
         {
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            long? instanceId = _system is null ? null : InstanceId(connection, transaction, _system);
             foreach (ref readonly SpanRecord record in batch)
             {
                 if (record.Spooled is { } spooled)
                 {
-                    InsertSpooled(spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup));
+                    InsertSpooled(spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup, _service), instanceId);
                 }
                 else
                 {
-                    InsertSpan(record, SiteId(connection, transaction, record.Site!));
+                    InsertSpan(record, SiteId(connection, transaction, record.Site!), instanceId);
                 }
             }
 
@@ -75,19 +90,63 @@ internal sealed class SqliteSpanSink : ISpanSink
         }
         catch
         {
-            // The transaction rolled back: forget the site ids it created, and reopen next time in case the
-            // connection itself is broken (file deleted, I/O error).
-            foreach (Runtime.MonitorSite site in _sitesAddedInBatch)
+            Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores spans formatted elsewhere (the collector's ingest), all or nothing, in one transaction. Idempotent:
+    /// a span whose (trace id, span id) is already stored, earlier or in this batch, is a duplicate and not stored
+    /// again; a <paramref name="batchId"/> already committed stores nothing and counts every span as a duplicate.
+    /// </summary>
+    /// <param name="spans">The spans; <see cref="SpooledSpan.DataUtf8"/> as built by <see cref="SpanDataJson.FromValues"/>.</param>
+    /// <param name="service">The service of every span (part of the site key).</param>
+    /// <param name="system">The instance they come from, or null when unknown.</param>
+    /// <param name="batchId">The sender's batch id, or null.</param>
+    /// <remarks>On any exception (the store refused the batch, a span without a process) nothing of the batch is kept.</remarks>
+    internal IngestResult Ingest(IReadOnlyList<SpooledSpan> spans, string? service, SystemInfo? system, string? batchId)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        SqliteConnection connection = EnsureOpen();
+        try
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            if (batchId is not null && BatchCommitted(connection, transaction, batchId))
             {
-                _siteIds.Remove(site);
+                return new IngestResult(0, spans.Count);
             }
 
-            foreach ((string, string?) name in _namesAddedInBatch)
+            long? instanceId = system is null ? null : InstanceId(connection, transaction, system);
+            int accepted = 0;
+            foreach (SpooledSpan span in spans)
             {
-                _siteIdsByName.Remove(name);
+                if (SpanExists(span.TraceHigh, span.TraceLow, span.SpanId))
+                {
+                    continue;
+                }
+
+                InsertSpooled(span, SiteId(connection, transaction, span.Process, span.ProcessGroup, service), instanceId);
+                accepted++;
             }
 
-            Close();
+            if (batchId is not null)
+            {
+                using SqliteCommand command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO ingest_batch (batch_id, committed, spans) VALUES ($id, $now, $spans);";
+                command.Parameters.AddWithValue("$id", batchId);
+                command.Parameters.AddWithValue("$now", SpanText.Timestamp(NowUnixMicroseconds()));
+                command.Parameters.AddWithValue("$spans", spans.Count);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return new IngestResult(accepted, spans.Count - accepted);
+        }
+        catch
+        {
+            Abandon();
             throw;
         }
     }
@@ -106,12 +165,21 @@ internal sealed class SqliteSpanSink : ISpanSink
     public int Purge(long cutoffUnixMicroseconds, int limit)
     {
         SqliteConnection connection = EnsureOpen();
+        string cutoff = SpanText.Timestamp(cutoffUnixMicroseconds);
         using SqliteCommand command = connection.CreateCommand();
         // Rowids follow insertion order and the ts index finds the oldest quickly: a small, bounded delete.
         command.CommandText = "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff ORDER BY ts LIMIT $limit);";
-        command.Parameters.AddWithValue("$cutoff", cutoffUnixMicroseconds);
+        command.Parameters.AddWithValue("$cutoff", cutoff);
         command.Parameters.AddWithValue("$limit", limit);
-        return command.ExecuteNonQuery();
+        int deleted = command.ExecuteNonQuery();
+        if (deleted < limit)
+        {
+            // The end of a purge round: batch ids as old as the spans they stored are forgotten with them.
+            command.CommandText = "DELETE FROM ingest_batch WHERE committed < $cutoff;";
+            command.ExecuteNonQuery();
+        }
+
+        return deleted;
     }
 
     /// <inheritdoc />
@@ -130,6 +198,8 @@ internal sealed class SqliteSpanSink : ISpanSink
             Directory.CreateDirectory(directory);
         }
 
+        // A new connection may see another file than the last one (deleted and recreated): no cached id survives.
+        ClearCaches();
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -141,16 +211,21 @@ internal sealed class SqliteSpanSink : ISpanSink
             connection.Open();
             using (SqliteCommand pragmas = connection.CreateCommand())
             {
-                pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+                // busy_timeout first: switching a new file to WAL takes a lock another process may hold.
+                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
                 pragmas.ExecuteNonQuery();
             }
 
             SqliteSchema.Migrate(connection);
-            Check(connection, raw.sqlite3_prepare_v2(connection.Handle, InsertSpanSql, out sqlite3_stmt statement));
-            _insertSpan = statement;
+            Check(connection, raw.sqlite3_prepare_v2(connection.Handle, InsertSpanSql, out sqlite3_stmt insert));
+            _insertSpan = insert;
+            Check(connection, raw.sqlite3_prepare_v2(connection.Handle, SpanExistsSql, out sqlite3_stmt exists));
+            _spanExists = exists;
         }
         catch
         {
+            _insertSpan?.Dispose();
+            _insertSpan = null;
             connection.Dispose();
             throw;
         }
@@ -166,27 +241,40 @@ internal sealed class SqliteSpanSink : ISpanSink
             return id;
         }
 
-        id = SiteId(connection, transaction, site.Process, site.ProcessGroup);
+        id = SiteId(connection, transaction, site.Process, site.ProcessGroup, _service);
+        if (site.SourceFile is not null || site.Signature is not null)
+        {
+            // The first record of a site may have come through the spool or the ingest, without its source.
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE site SET source_file = $file, source_line = $line, signature = $signature
+                WHERE id = $id AND (source_file IS NOT $file OR source_line IS NOT $line OR signature IS NOT $signature);
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$file", (object?)site.SourceFile ?? DBNull.Value);
+            command.Parameters.AddWithValue("$line", site.SourceLine > 0 ? site.SourceLine : DBNull.Value);
+            command.Parameters.AddWithValue("$signature", (object?)site.Signature ?? DBNull.Value);
+            command.ExecuteNonQuery();
+        }
+
         _siteIds[site] = id;
-        _sitesAddedInBatch.Add(site);
         return id;
     }
 
-    private long SiteId(SqliteConnection connection, SqliteTransaction transaction, string process, string? group)
+    private long SiteId(SqliteConnection connection, SqliteTransaction transaction, string process, string? group, string? service)
     {
-        if (_siteIdsByName.TryGetValue((process, group), out long id))
+        if (_siteIdsByName.TryGetValue((process, group, service), out long id))
         {
             return id;
         }
 
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            SELECT id FROM site WHERE process = $p AND process_group IS $g AND service IS $s;
-            """;
+        command.CommandText = "SELECT id FROM site WHERE process = $p AND process_group IS $g AND service IS $s;";
         command.Parameters.AddWithValue("$p", process);
         command.Parameters.AddWithValue("$g", (object?)group ?? DBNull.Value);
-        command.Parameters.AddWithValue("$s", (object?)_service ?? DBNull.Value);
+        command.Parameters.AddWithValue("$s", (object?)service ?? DBNull.Value);
         if (command.ExecuteScalar() is long existing)
         {
             id = existing;
@@ -197,34 +285,108 @@ internal sealed class SqliteSpanSink : ISpanSink
             id = (long)command.ExecuteScalar()!;
         }
 
-        _siteIdsByName[(process, group)] = id;
-        _namesAddedInBatch.Add((process, group));
+        _siteIdsByName[(process, group, service)] = id;
         return id;
     }
 
-    private void InsertSpan(in SpanRecord record, long siteId)
+    private long InstanceId(SqliteConnection connection, SqliteTransaction transaction, SystemInfo system)
+    {
+        if (_instanceIds.TryGetValue(system.SystemInstanceId, out long id))
+        {
+            return id;
+        }
+
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO instance (system_name, system_id, system_instance_id, host, pid, started)
+            VALUES ($name, $id, $instance, $host, $pid, $started)
+            ON CONFLICT (system_instance_id) DO NOTHING;
+            SELECT id FROM instance WHERE system_instance_id = $instance;
+            """;
+        command.Parameters.AddWithValue("$name", system.SystemName);
+        command.Parameters.AddWithValue("$id", system.SystemId);
+        command.Parameters.AddWithValue("$instance", system.SystemInstanceId);
+        command.Parameters.AddWithValue("$host", (object?)system.Host ?? DBNull.Value);
+        command.Parameters.AddWithValue("$pid", (object?)system.Pid ?? DBNull.Value);
+        command.Parameters.AddWithValue("$started",
+            (object?)(system.StartedUnixMicroseconds is long started ? SpanText.Timestamp(started) : null) ?? DBNull.Value);
+        id = (long)command.ExecuteScalar()!;
+        _instanceIds[system.SystemInstanceId] = id;
+        return id;
+    }
+
+    private static bool BatchCommitted(SqliteConnection connection, SqliteTransaction transaction, string batchId)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT 1 FROM ingest_batch WHERE batch_id = $id;";
+        command.Parameters.AddWithValue("$id", batchId);
+        return command.ExecuteScalar() is not null;
+    }
+
+    private bool SpanExists(ulong traceHigh, ulong traceLow, ulong spanId)
+    {
+        sqlite3_stmt statement = _spanExists!;
+        Span<byte> text = stackalloc byte[SpanText.TraceIdLength + SpanText.SpanIdLength];
+        SpanText.WriteHex(traceHigh, text);
+        SpanText.WriteHex(traceLow, text[16..]);
+        SpanText.WriteHex(spanId, text[32..]);
+        raw.sqlite3_bind_text(statement, 1, text[..32]);
+        raw.sqlite3_bind_text(statement, 2, text[32..]);
+        int rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
+        {
+            Check(_connection!, rc);
+        }
+
+        return rc == raw.SQLITE_ROW;
+    }
+
+    private void InsertSpan(in SpanRecord record, long siteId, long? instanceId)
     {
         long duration = record.EndTimestamp != 0 ? Math.Max(1, TimestampClock.ToNanoseconds(record.StartTimestamp, record.EndTimestamp)) : -1;
-        InsertRow(TimestampClock.ToUnixMicroseconds(record.StartTimestamp), siteId, record.TraceHigh, record.TraceLow, record.SpanId,
+        InsertRow(TimestampClock.ToUnixMicroseconds(record.StartTimestamp), siteId, instanceId, record.TraceHigh, record.TraceLow, record.SpanId,
             record.ParentSpanId, record.Status, duration, record.ThreadId, _json.Write(record), record.Exception?.ToString());
     }
 
-    private void InsertSpooled(SpooledSpan span, long siteId) =>
-        InsertRow(span.StartUnixMicroseconds, siteId, span.TraceHigh, span.TraceLow, span.SpanId, span.ParentSpanId, span.Status,
+    private void InsertSpooled(SpooledSpan span, long siteId, long? instanceId) =>
+        InsertRow(span.StartUnixMicroseconds, siteId, instanceId, span.TraceHigh, span.TraceLow, span.SpanId, span.ParentSpanId, span.Status,
             span.DurationNanoseconds, span.ThreadId, span.DataUtf8, span.Exception);
 
-    private void InsertRow(long startUnixMicroseconds, long siteId, ulong traceHigh, ulong traceLow, ulong spanId, ulong parentSpanId,
-        SpanStatus status, long durationNanoseconds, int threadId, ReadOnlySpan<byte> data, string? exception)
+    private void InsertRow(long startUnixMicroseconds, long siteId, long? instanceId, ulong traceHigh, ulong traceLow, ulong spanId,
+        ulong parentSpanId, SpanStatus status, long durationNanoseconds, int threadId, ReadOnlySpan<byte> data, string? exception)
     {
         sqlite3_stmt statement = _insertSpan!;
         sqlite3 db = _connection!.Handle!;
-        raw.sqlite3_bind_int64(statement, 1, startUnixMicroseconds);
+        // The text forms the views expose, formatted here (cheaper than SQL functions, and no index expression to
+        // match): timestamp, trace id, span id, parent span id.
+        Span<byte> text = stackalloc byte[SpanText.TimestampLength + SpanText.TraceIdLength + 2 * SpanText.SpanIdLength];
+        Span<byte> ts = text[..26];
+        Span<byte> trace = text.Slice(26, 32);
+        Span<byte> span = text.Slice(58, 16);
+        Span<byte> parent = text.Slice(74, 16);
+        SpanText.WriteTimestamp(startUnixMicroseconds, ts);
+        SpanText.WriteHex(traceHigh, trace);
+        SpanText.WriteHex(traceLow, trace[16..]);
+        SpanText.WriteHex(spanId, span);
+        raw.sqlite3_bind_text(statement, 1, ts);
         raw.sqlite3_bind_int64(statement, 2, siteId);
-        raw.sqlite3_bind_int64(statement, 3, unchecked((long)traceHigh));
-        raw.sqlite3_bind_int64(statement, 4, unchecked((long)traceLow));
-        raw.sqlite3_bind_int64(statement, 5, unchecked((long)spanId));
-        BindOptional(statement, 6, parentSpanId != 0, unchecked((long)parentSpanId));
-        raw.sqlite3_bind_int(statement, 7, (int)status);
+        BindOptional(statement, 3, instanceId.HasValue, instanceId.GetValueOrDefault());
+        raw.sqlite3_bind_text(statement, 4, trace);
+        raw.sqlite3_bind_text(statement, 5, span);
+        if (parentSpanId == 0)
+        {
+            raw.sqlite3_bind_null(statement, 6);
+        }
+        else
+        {
+            SpanText.WriteHex(parentSpanId, parent);
+            raw.sqlite3_bind_text(statement, 6, parent);
+        }
+
+        raw.sqlite3_bind_text(statement, 7, status == SpanStatus.Ok ? "OK"u8 : "ERR"u8);
         BindOptional(statement, 8, durationNanoseconds >= 0, durationNanoseconds);
         raw.sqlite3_bind_int(statement, 9, threadId);
         if (data.IsEmpty)
@@ -275,10 +437,29 @@ internal sealed class SqliteSpanSink : ISpanSink
         }
     }
 
+    private static long NowUnixMicroseconds() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+
+    // The transaction rolled back: the ids it created are gone, and the connection itself may be broken (file
+    // deleted, I/O error), so reopen next time.
+    private void Abandon()
+    {
+        ClearCaches();
+        Close();
+    }
+
+    private void ClearCaches()
+    {
+        _siteIds.Clear();
+        _siteIdsByName.Clear();
+        _instanceIds.Clear();
+    }
+
     private void Close()
     {
         _insertSpan?.Dispose();
         _insertSpan = null;
+        _spanExists?.Dispose();
+        _spanExists = null;
         _connection?.Dispose();
         _connection = null;
     }

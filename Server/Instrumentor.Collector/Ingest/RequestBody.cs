@@ -60,6 +60,8 @@ internal static class RequestBody
         }
         catch (InvalidDataException)
         {
+            // Read what is left (within the limit) so the client hears the 400 instead of a reset connection.
+            await CopyAsync(request.Body, Stream.Null, limit, context).ConfigureAwait(false);
             return (Outcome.BadGzip, default);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -70,9 +72,10 @@ internal static class RequestBody
         return (Outcome.Ok, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
-    private static async Task<bool> CopyAsync(Stream source, MemoryStream target, long limit, HttpContext context)
+    private static async Task<bool> CopyAsync(Stream source, Stream target, long limit, HttpContext context)
     {
         byte[] chunk = new byte[16 * 1024];
+        long copied = 0;
         while (true)
         {
             int read = await source.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false);
@@ -81,7 +84,8 @@ internal static class RequestBody
                 return true;
             }
 
-            if (target.Length + read > limit)
+            copied += read;
+            if (copied > limit)
             {
                 return false;
             }

@@ -20,9 +20,6 @@ internal class SpanItem
     [JsonPropertyName("ts")] public required string Ts { get; init; }
     [JsonPropertyName("service")] public string? Service { get; init; }
 
-    /// <summary>Where the span sits in the store (µs start, row id): the keyset position of cursors. Not serialized.</summary>
-    [JsonIgnore] public long StartMicroseconds { get; init; }
-
-    /// <inheritdoc cref="StartMicroseconds"/>
+    /// <summary>The span's row in the store: with <see cref="Ts"/>, the keyset position of cursors. Not serialized.</summary>
     [JsonIgnore] public long RowId { get; init; }
 }

@@ -66,7 +66,7 @@ internal sealed class QueryEndpoints
         }
 
         (IReadOnlyList<SpanItem> items, bool more) = _store.Queries.Spans(filter);
-        string? next = more ? new SpanCursor(items[^1].StartMicroseconds, items[^1].RowId).Encode() : null;
+        string? next = more ? new SpanCursor(items[^1].Ts, items[^1].RowId).Encode() : null;
         return Answer(context, new SpanPage(items, next), CollectorJsonContext.Default.SpanPage);
     }
 
@@ -78,7 +78,7 @@ internal sealed class QueryEndpoints
             return Problem.BadRequest(context, $"'{EventValidator.Shorten(id)}' is not a span id (16 hex digits)", "span_id", "invalid-query");
         }
 
-        (ulong, ulong)? trace = null;
+        string? trace = null;
         if (new QueryParameters(context.Request).Text("trace_id") is { } traceText)
         {
             if (!StoreText.TryParseHex(traceText, 32, out ulong high, out ulong low))
@@ -86,10 +86,10 @@ internal sealed class QueryEndpoints
                 return Problem.BadRequest(context, "trace_id must be 32 hex digits", "?trace_id", "invalid-query");
             }
 
-            trace = (high, low);
+            trace = StoreText.TraceId(high, low);
         }
 
-        SpanDetail? span = _store.Queries.Span(spanId, trace);
+        SpanDetail? span = _store.Queries.Span(StoreText.SpanId(spanId), trace);
         return span is null
             ? Problem.NotFound(context, $"no span {id} in the store")
             : Answer(context, span, CollectorJsonContext.Default.SpanDetail);
@@ -103,7 +103,7 @@ internal sealed class QueryEndpoints
             return Problem.BadRequest(context, $"'{EventValidator.Shorten(id)}' is not a trace id (32 hex digits)", "trace_id", "invalid-query");
         }
 
-        IReadOnlyList<SpanItem> spans = _store.Queries.Trace(high, low);
+        IReadOnlyList<SpanItem> spans = _store.Queries.Trace(StoreText.TraceId(high, low));
         return spans.Count == 0
             ? Problem.NotFound(context, $"no trace {id} in the store")
             : Answer(context, new TraceAnswer(StoreText.TraceId(high, low), spans), CollectorJsonContext.Default.TraceAnswer);
@@ -150,8 +150,8 @@ internal sealed class QueryEndpoints
             Math.Round(_writer.WriteLagMs, 2),
             _writer.QueueDepth,
             _store.SizeBytes(),
-            facts.OldestMicroseconds is { } oldest ? StoreText.Timestamp(oldest) : null,
-            facts.NewestMicroseconds is { } newest ? StoreText.Timestamp(newest) : null);
+            facts.Oldest,
+            facts.Newest);
         return Answer(context, status, CollectorJsonContext.Default.StatusAnswer);
     }
 

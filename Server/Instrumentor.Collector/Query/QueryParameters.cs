@@ -53,16 +53,16 @@ internal sealed class QueryParameters
         return defaultValue;
     }
 
-    public int? Status()
+    public string? Status()
     {
         switch (Text("status"))
         {
             case null:
                 return null;
             case "OK":
-                return 0;
+                return "OK";
             case "ERR":
-                return 1;
+                return "ERR";
             case var other:
                 Fail("status", $"status must be OK or ERR, not '{other}'");
                 return null;

@@ -10,10 +10,10 @@ internal interface ITraceQueries
     (IReadOnlyList<SpanItem> Items, bool HasMore) Spans(SpanFilter filter);
 
     /// <summary>One span with its logs and source location; null when it does not exist.</summary>
-    SpanDetail? Span(ulong spanId, (ulong High, ulong Low)? traceId);
+    SpanDetail? Span(string spanId, string? traceId);
 
     /// <summary>Every span of a trace, in start order (empty when unknown).</summary>
-    IReadOnlyList<SpanItem> Trace(ulong traceHigh, ulong traceLow);
+    IReadOnlyList<SpanItem> Trace(string traceId);
 
     /// <summary>Per-process counts and latency percentiles in a time range, with <paramref name="buckets"/> time buckets each.</summary>
     IReadOnlyList<StatsItem> Stats(long? fromMicroseconds, long? toMicroseconds, string? process, int buckets);

@@ -6,8 +6,8 @@ internal sealed record SpanFilter
     public long? FromMicroseconds { get; init; }
     public long? ToMicroseconds { get; init; }
     public string? Process { get; init; }
-    /// <summary>0 OK, 1 ERR, null both.</summary>
-    public int? Status { get; init; }
+    /// <summary>OK, ERR, or null for both.</summary>
+    public string? Status { get; init; }
     public string? Service { get; init; }
     /// <summary>Text searched in process names, captured values and exceptions.</summary>
     public string? Search { get; init; }

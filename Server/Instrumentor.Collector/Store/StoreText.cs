@@ -3,50 +3,65 @@ using System.Globalization;
 
 namespace Instrumentor.Collector.Store;
 
-/// <summary>The text forms of ids and times the API shares with the store's logical views (DESIGN.md §5).</summary>
+/// <summary>
+/// The text forms of ids and times the API shares with the store (DESIGN.md §5): the store keeps them as text
+/// (<see cref="SpanText"/>, schema v3), so the API passes them through and converts only what a client sends.
+/// </summary>
 internal static class StoreText
 {
     private static readonly long s_epochTicks = DateTime.UnixEpoch.Ticks;
 
-    /// <summary>32 lowercase hex digits.</summary>
-    public static string TraceId(ulong high, ulong low) => string.Create(32, (high, low), static (chars, ids) =>
-    {
-        ids.high.TryFormat(chars, out _, "x16", CultureInfo.InvariantCulture);
-        ids.low.TryFormat(chars[16..], out _, "x16", CultureInfo.InvariantCulture);
-    });
-
-    /// <summary>16 lowercase hex digits.</summary>
-    public static string SpanId(ulong id) => id.ToString("x16", CultureInfo.InvariantCulture);
-
     /// <summary>The store's timestamp text: <c>YYYY-MM-DD HH:MM:SS.ffffff</c>, UTC.</summary>
-    public static string Timestamp(long unixMicroseconds) =>
-        ToDateTime(unixMicroseconds).ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+    public static string Timestamp(long unixMicroseconds) => SpanText.Timestamp(unixMicroseconds);
 
-    /// <summary>ISO 8601 with microseconds and <c>Z</c>, the <c>start</c> of an event.</summary>
-    public static string Iso(long unixMicroseconds) =>
-        ToDateTime(unixMicroseconds).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
-    public static DateTime ToDateTime(long unixMicroseconds) => new(s_epochTicks + unixMicroseconds * 10, DateTimeKind.Utc);
+    /// <summary>ISO 8601 with <c>T</c> and <c>Z</c> (the <c>start</c> of an event) from the store's text.</summary>
+    public static string Iso(string storeTimestamp) =>
+        storeTimestamp.Length == SpanText.TimestampLength ? string.Concat(storeTimestamp.AsSpan(0, 10), "T", storeTimestamp.AsSpan(11), "Z") : storeTimestamp;
 
     public static long ToUnixMicroseconds(DateTimeOffset time) => (time.UtcTicks - s_epochTicks) / 10;
+
+    /// <summary>Microseconds since the epoch of a store timestamp (fixed layout, parsed by hand: stats read a million of them).</summary>
+    public static long ParseTimestamp(string text)
+    {
+        if (text.Length < 19)
+        {
+            return 0;
+        }
+
+        static int N(string s, int at, int count)
+        {
+            int value = 0;
+            for (int i = at; i < at + count; i++)
+            {
+                value = value * 10 + (s[i] - '0');
+            }
+
+            return value;
+        }
+
+        long days = (new DateTime(N(text, 0, 4), N(text, 5, 2), N(text, 8, 2), 0, 0, 0, DateTimeKind.Utc).Ticks - s_epochTicks) / TimeSpan.TicksPerDay;
+        long seconds = days * 86_400 + N(text, 11, 2) * 3600 + N(text, 14, 2) * 60 + N(text, 17, 2);
+        int micros = text.Length >= 26 ? N(text, 20, 6) : 0;
+        return seconds * 1_000_000 + micros;
+    }
 
     /// <summary>Parses exactly <paramref name="digits"/> (16 or 32) hex digits, either case.</summary>
     public static bool TryParseHex(ReadOnlySpan<char> text, int digits, out ulong high, out ulong low)
     {
-        high = low = 0;
-        if (text.Length != digits)
-        {
-            return false;
-        }
-
+        high = 0;
         if (digits == 32)
         {
-            return ulong.TryParse(text[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out high)
-                && ulong.TryParse(text[16..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out low);
+            return SpanText.TryParseTraceId(text, out high, out low);
         }
 
-        return ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out low);
+        return SpanText.TryParseHex(text, out low);
     }
+
+    /// <summary>The lowercase hex a client's id is stored as.</summary>
+    public static string TraceId(ulong high, ulong low) => SpanText.Hex(high) + SpanText.Hex(low);
+
+    /// <inheritdoc cref="TraceId"/>
+    public static string SpanId(ulong id) => SpanText.Hex(id);
 
     /// <summary>Parses an ISO 8601 time (or the store's text form); a time without an offset is UTC.</summary>
     public static bool TryParseTime(string text, out long unixMicroseconds)

@@ -77,13 +77,17 @@ internal sealed class RunningCollector : IAsyncDisposable
 
     public long CountLogs() => Scalar("SELECT count(*) FROM logs;");
 
-    public long Scalar(string sql)
+    public long Scalar(string sql) => Convert.ToInt64(Query(sql), System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Text(string sql) => Convert.ToString(Query(sql), System.Globalization.CultureInfo.InvariantCulture)!;
+
+    private object? Query(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=True");
         connection.Open();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return command.ExecuteScalar();
     }
 
     public async ValueTask DisposeAsync()

@@ -57,7 +57,7 @@ public class SqliteRecoveryTests
         using (var connection = Open())
         {
             // Age the first span by two hours.
-            Exec(connection, "UPDATE span SET ts = ts - 7200000000;");
+            Exec(connection, "UPDATE span SET ts = datetime(ts, '-2 hours');");
         }
 
         Monitoring.Configure(o =>

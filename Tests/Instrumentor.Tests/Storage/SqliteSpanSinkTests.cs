@@ -40,7 +40,7 @@ public class SqliteSpanSinkTests
 
         Columns("process_trace").ShouldBe(new[]
         {
-            "span_id", "trace_id", "parent_span_id", "ts", "process", "process_group", "status", "duration_ms", "exception", "thread_id", "service",
+            "span_id", "trace_id", "parent_span_id", "ts", "process", "process_group", "status", "duration_ms", "exception", "thread_id", "service", "system_instance_id",
         });
         Columns("data_trace").ShouldBe(new[] { "span_id", "ts", "process", "data", "data_type", "data_value", "status", "exception" });
     }
@@ -128,6 +128,87 @@ public class SqliteSpanSinkTests
         Scalar(connection, "SELECT count(*) FROM process_trace").ShouldBe(6L);
         Scalar(connection, "SELECT count(*) FROM site").ShouldBe(2L);
     }
+
+    [Test]
+    public void A_store_file_deleted_and_recreated_under_an_open_sink_gets_its_sites_again()
+    {
+        using var sink = new SqliteSpanSink(_path, "svc");
+        sink.Write(new[] { LiveRecord(1), SpooledRecord(2) }, null);
+
+        // Someone deletes the file (and its WAL) and a new store appears at the same path.
+        SqliteConnection.ClearAllPools();
+        foreach (string file in Directory.GetFiles(_directory))
+        {
+            File.Delete(file);
+        }
+
+        using (SqliteConnection recreated = Open())
+        {
+            using var command = recreated.CreateCommand();
+            command.CommandText = SqliteSchema.Version1 + "PRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+        }
+
+        // The sink's connection still points at the deleted file (SQLite keeps writing there) until a batch fails
+        // for any reason, here a malformed record; then it reopens the path, which is the new file.
+        SpanRecord malformed = SpooledRecord(9);
+        malformed.Spooled!.Process = null!;
+        Should.Throw<Exception>(() => sink.Write(new[] { malformed }, null));
+        sink.Write(new[] { LiveRecord(3), SpooledRecord(4) }, null);
+
+        Rows("SELECT count(*) FROM process_trace WHERE process = 'Tests.Calc.Add'").ShouldBe(1L, "the live record's site exists in the new file");
+        Rows("SELECT count(*) FROM process_trace WHERE process = 'Spooled.Site'").ShouldBe(1L, "the replayed record's site exists in the new file");
+        Rows("SELECT count(*) FROM span WHERE site_id NOT IN (SELECT id FROM site)").ShouldBe(0L);
+    }
+
+    [Test]
+    public void The_runtime_tags_its_spans_with_this_process_as_a_system_instance()
+    {
+        WriteSampleSpans();
+        WriteSampleSpans();
+
+        using SqliteConnection connection = Open();
+        var instances = Query(connection, "SELECT system_name, system_id, system_instance_id, host, pid, started FROM instances");
+        instances.Count.ShouldBe(1, "one process start, one instance");
+        object?[] instance = instances[0];
+        instance[0].ShouldBe("svc");
+        ((string)instance[1]!).ShouldMatch("^[0-9a-f]{32}$");
+        instance[1].ShouldBe(ProcessSystemInfo.For("svc").SystemId, "the system id is stable");
+        instance[3].ShouldBe(Environment.MachineName);
+        instance[4].ShouldBe((long)Environment.ProcessId);
+        ((string)instance[5]!).ShouldMatch(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$");
+        Scalar(connection, "SELECT count(*) FROM process_trace WHERE system_instance_id = '" + instance[2] + "'").ShouldBe(6L);
+    }
+
+    private long Rows(string sql)
+    {
+        using SqliteConnection connection = Open();
+        return (long)Scalar(connection, sql)!;
+    }
+
+    private static SpanRecord LiveRecord(ulong id) => new()
+    {
+        Site = SpanFactory.Add,
+        TraceHigh = 1,
+        TraceLow = id,
+        SpanId = id,
+        StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp(),
+        EndTimestamp = System.Diagnostics.Stopwatch.GetTimestamp(),
+        ThreadId = 1,
+    };
+
+    private static SpanRecord SpooledRecord(ulong id) => new()
+    {
+        Spooled = new SpooledSpan
+        {
+            StartUnixMicroseconds = TimestampClock.UnixMicrosecondsNow(),
+            TraceHigh = 1,
+            TraceLow = id,
+            SpanId = id,
+            DurationNanoseconds = 1000,
+            Process = "Spooled.Site",
+        },
+    };
 
     private void WriteSampleSpans()
     {

@@ -17,14 +17,14 @@ internal sealed class SiteCache
     public void Refresh(SqliteConnection connection)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT id, process, process_group, service FROM site WHERE id > $max ORDER BY id;";
+        command.CommandText = "SELECT id, process, process_group, service, source_file, source_line, signature FROM site WHERE id > $max ORDER BY id;";
         command.Parameters.AddWithValue("$max", _maxId);
         using SqliteDataReader reader = command.ExecuteReader();
         List<SiteInfo>? added = null;
         while (reader.Read())
         {
-            (added ??= []).Add(new SiteInfo(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3)));
+            (added ??= []).Add(new SiteInfo(reader.GetInt64(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
+                reader.IsDBNull(5) ? null : reader.GetInt32(5), Text(reader, 6)));
         }
 
         if (added is null)
@@ -54,8 +54,21 @@ internal sealed class SiteCache
         }
 
         Refresh(connection);
-        return _sites.TryGetValue(id, out site) ? site : new SiteInfo(id, "<unknown site " + id + ">", null, null);
+        return _sites.TryGetValue(id, out site) ? site : new SiteInfo(id, "<unknown site " + id + ">", null, null, null, null, null);
     }
+
+    /// <summary>Reloads everything (a site's source location is filled in after its first spans).</summary>
+    public void Reload(SqliteConnection connection)
+    {
+        lock (_gate)
+        {
+            _maxId = 0;
+        }
+
+        Refresh(connection);
+    }
+
+    private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     /// <summary>Every site (a snapshot).</summary>
     public IReadOnlyCollection<SiteInfo> All => _sites.Values;

@@ -12,28 +12,27 @@ internal static class SpanRows
 {
     /// <summary>The columns, in the order <see cref="Read"/> expects, of <c>span s</c>.</summary>
     public const string Columns =
-        "s.id, s.ts, s.trace_hi, s.trace_lo, s.span_id, s.parent_span_id, s.status, s.duration_ns, s.thread_id, s.data, s.exception, s.site_id";
+        "s.id, s.ts, s.trace_id, s.span_id, s.parent_span_id, s.status, s.duration_ns, s.thread_id, s.data, s.exception, s.site_id";
 
     public static SpanItem Read(SqliteDataReader row, SqliteConnection connection, SiteCache sites)
     {
-        SiteInfo site = sites.Get(connection, row.GetInt64(11));
-        long ts = row.GetInt64(1);
+        SiteInfo site = sites.Get(connection, row.GetInt64(10));
+        string ts = row.GetString(1);
         return new SpanItem
         {
             RowId = row.GetInt64(0),
-            StartMicroseconds = ts,
-            TraceId = StoreText.TraceId(unchecked((ulong)row.GetInt64(2)), unchecked((ulong)row.GetInt64(3))),
-            SpanId = StoreText.SpanId(unchecked((ulong)row.GetInt64(4))),
-            ParentSpanId = row.IsDBNull(5) ? null : StoreText.SpanId(unchecked((ulong)row.GetInt64(5))),
+            TraceId = row.GetString(2),
+            SpanId = row.GetString(3),
+            ParentSpanId = row.IsDBNull(4) ? null : row.GetString(4),
             Process = site.Process,
             ProcessGroup = site.ProcessGroup,
             Start = StoreText.Iso(ts),
-            DurationMs = row.IsDBNull(7) ? null : row.GetInt64(7) / 1_000_000.0,
-            Status = row.GetInt64(6) == 0 ? "OK" : "ERR",
-            Exception = row.IsDBNull(10) ? null : row.GetString(10),
-            ThreadId = row.IsDBNull(8) ? null : row.GetInt32(8),
-            Data = row.IsDBNull(9) ? [] : ReadData(row.GetString(9)),
-            Ts = StoreText.Timestamp(ts),
+            DurationMs = row.IsDBNull(6) ? null : row.GetInt64(6) / 1_000_000.0,
+            Status = row.GetString(5),
+            Exception = row.IsDBNull(9) ? null : row.GetString(9),
+            ThreadId = row.IsDBNull(7) ? null : row.GetInt32(7),
+            Data = row.IsDBNull(8) ? [] : ReadData(row.GetString(8)),
+            Ts = ts,
             Service = site.Service,
         };
     }
@@ -87,11 +86,7 @@ internal static class SpanRows
                 values.Add(new SpanValue(name, output ? "OUTPUT" : "INPUT", value));
             }
         }
-        catch (JsonException)
-        {
-            return [new SpanValue("data", "INPUT", json)];
-        }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return [new SpanValue("data", "INPUT", json)];
         }

@@ -14,20 +14,14 @@ internal sealed class SqliteTraceStore : ITraceStore
 {
     private readonly string _path;
     private readonly SqliteConnection _connection;
-    private readonly Dictionary<(string Process, string? Group, string? Service), long> _siteIds = new();
-    private readonly SqliteCommand _insertSpan;
-    private readonly SqliteCommand _findSpan;
+    // The runtime's store writes the spans (one implementation of the span insert, ids, sites and instances).
+    private readonly SqliteSpanSink _spans;
 
     private SqliteTraceStore(string path, SqliteConnection connection)
     {
         _path = path;
         _connection = connection;
-        _insertSpan = Prepare("""
-            INSERT INTO span (ts, site_id, trace_hi, trace_lo, span_id, parent_span_id, status, duration_ns, thread_id, data, exception)
-            VALUES ($ts, $site, $th, $tl, $span, $parent, $status, $duration, $thread, $data, $exception);
-            """, "$ts", "$site", "$th", "$tl", "$span", "$parent", "$status", "$duration", "$thread", "$data", "$exception");
-        // The trace index narrows to one trace; its few spans are then compared by span id (no index on random ids).
-        _findSpan = Prepare("SELECT 1 FROM span WHERE trace_hi = $th AND trace_lo = $tl AND span_id = $span LIMIT 1;", "$th", "$tl", "$span");
+        _spans = new SqliteSpanSink(path, service: null, system: null);
         Queries = new SqliteTraceQueries(path);
     }
 
@@ -80,43 +74,11 @@ internal sealed class SqliteTraceStore : ITraceStore
     /// <inheritdoc />
     public StoreIngestResult WriteSpans(SpanBatch batch)
     {
-        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
-        var added = new List<(string, string?, string?)>();
-        try
-        {
-            if (batch.BatchId is { } batchId && BatchSeen(transaction, batchId))
-            {
-                return new StoreIngestResult(0, batch.Spans.Count);
-            }
-
-            int accepted = 0;
-            int duplicates = 0;
-            var inBatch = new HashSet<(ulong, ulong, ulong)>();
-            foreach (SpooledSpan span in batch.Spans)
-            {
-                if (!inBatch.Add((span.TraceHigh, span.TraceLow, span.SpanId)) || Exists(transaction, span))
-                {
-                    duplicates++;
-                    continue;
-                }
-
-                long site = SiteId(transaction, span.Process, span.ProcessGroup, batch.Service, added);
-                Insert(transaction, span, site);
-                accepted++;
-            }
-
-            transaction.Commit();
-            return new StoreIngestResult(accepted, duplicates);
-        }
-        catch
-        {
-            foreach ((string, string?, string?) key in added)
-            {
-                _siteIds.Remove(key);
-            }
-
-            throw;
-        }
+        SystemInfo? system = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
+            ? new SystemInfo(sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
+            : null;
+        IngestResult result = _spans.Ingest(batch.Spans, batch.Service, system, batch.BatchId);
+        return new StoreIngestResult(result.Accepted, result.Duplicates);
     }
 
     /// <inheritdoc />
@@ -126,10 +88,10 @@ internal sealed class SqliteTraceStore : ITraceStore
         using SqliteCommand command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO log (ts, level, logger, message, trace_hi, trace_lo, span_id, parent_span_id, exception, attributes, service)
-            VALUES ($ts, $level, $logger, $message, $th, $tl, $span, $parent, $exception, $attributes, $service);
+            INSERT INTO log (ts, level, logger, message, trace_id, span_id, parent_span_id, exception, attributes, service)
+            VALUES ($ts, $level, $logger, $message, $trace, $span, $parent, $exception, $attributes, $service);
             """;
-        foreach (string name in (string[])["$ts", "$level", "$logger", "$message", "$th", "$tl", "$span", "$parent", "$exception", "$attributes", "$service"])
+        foreach (string name in (string[])["$ts", "$level", "$logger", "$message", "$trace", "$span", "$parent", "$exception", "$attributes", "$service"])
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
@@ -137,17 +99,16 @@ internal sealed class SqliteTraceStore : ITraceStore
         foreach (LogEntry log in logs)
         {
             bool hasTrace = log.TraceHigh != 0 || log.TraceLow != 0;
-            command.Parameters[0].Value = log.TimestampMicroseconds;
+            command.Parameters[0].Value = StoreText.Timestamp(log.TimestampMicroseconds);
             command.Parameters[1].Value = (object?)log.Level ?? DBNull.Value;
             command.Parameters[2].Value = (object?)log.Logger ?? DBNull.Value;
             command.Parameters[3].Value = (object?)log.Message ?? DBNull.Value;
-            command.Parameters[4].Value = hasTrace ? unchecked((long)log.TraceHigh) : DBNull.Value;
-            command.Parameters[5].Value = hasTrace ? unchecked((long)log.TraceLow) : DBNull.Value;
-            command.Parameters[6].Value = log.SpanId != 0 ? unchecked((long)log.SpanId) : DBNull.Value;
-            command.Parameters[7].Value = log.ParentSpanId != 0 ? unchecked((long)log.ParentSpanId) : DBNull.Value;
-            command.Parameters[8].Value = (object?)log.Exception ?? DBNull.Value;
-            command.Parameters[9].Value = (object?)log.Attributes ?? DBNull.Value;
-            command.Parameters[10].Value = (object?)log.Service ?? DBNull.Value;
+            command.Parameters[4].Value = hasTrace ? StoreText.TraceId(log.TraceHigh, log.TraceLow) : DBNull.Value;
+            command.Parameters[5].Value = log.SpanId != 0 ? StoreText.SpanId(log.SpanId) : DBNull.Value;
+            command.Parameters[6].Value = log.ParentSpanId != 0 ? StoreText.SpanId(log.ParentSpanId) : DBNull.Value;
+            command.Parameters[7].Value = (object?)log.Exception ?? DBNull.Value;
+            command.Parameters[8].Value = (object?)log.Attributes ?? DBNull.Value;
+            command.Parameters[9].Value = (object?)log.Service ?? DBNull.Value;
             command.ExecuteNonQuery();
         }
 
@@ -158,13 +119,10 @@ internal sealed class SqliteTraceStore : ITraceStore
     /// <inheritdoc />
     public int PurgeOlderThan(long cutoffUnixMicroseconds, int limit)
     {
-        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
-        int deleted = Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff ORDER BY ts LIMIT $limit);",
-            ("$cutoff", cutoffUnixMicroseconds), ("$limit", limit));
-        Run(transaction, "DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < $cutoff ORDER BY ts LIMIT $limit);",
-            ("$cutoff", cutoffUnixMicroseconds), ("$limit", limit));
-        Run(transaction, "DELETE FROM collector_batch WHERE received < $cutoff;", ("$cutoff", cutoffUnixMicroseconds));
-        transaction.Commit();
+        // The runtime's purge: oldest first through span_ts, and batch ids as old as their spans at the end of a round.
+        int deleted = _spans.Purge(cutoffUnixMicroseconds, limit);
+        Run("DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < $cutoff ORDER BY ts LIMIT $limit);",
+            ("$cutoff", StoreText.Timestamp(cutoffUnixMicroseconds)), ("$limit", limit));
         return deleted;
     }
 
@@ -175,8 +133,9 @@ internal sealed class SqliteTraceStore : ITraceStore
         int deleted = Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span ORDER BY ts LIMIT $limit);", ("$limit", limit));
         // Logs go with the spans of their time: everything older than the oldest span left (all of them when none is).
         Run(transaction, """
-            DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < coalesce((SELECT min(ts) FROM span), 9223372036854775807) ORDER BY ts LIMIT $limit);
+            DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < coalesce((SELECT min(ts) FROM span), '9999') ORDER BY ts LIMIT $limit);
             """, ("$limit", limit));
+        Run(transaction, "DELETE FROM ingest_batch WHERE committed < coalesce((SELECT min(ts) FROM span), '9999');");
         transaction.Commit();
         return deleted;
     }
@@ -205,95 +164,25 @@ internal sealed class SqliteTraceStore : ITraceStore
     /// <inheritdoc />
     public void Dispose()
     {
-        _insertSpan.Dispose();
-        _findSpan.Dispose();
+        _spans.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
-    private bool BatchSeen(SqliteTransaction transaction, string batchId)
+    private int Run(string sql, params (string Name, object Value)[] parameters)
     {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO collector_batch (batch_id, received) VALUES ($id, $now) ON CONFLICT (batch_id) DO NOTHING;";
-        command.Parameters.AddWithValue("$id", batchId);
-        command.Parameters.AddWithValue("$now", StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow));
-        return command.ExecuteNonQuery() == 0;
+        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+        int changed = Run(transaction, sql, parameters);
+        transaction.Commit();
+        return changed;
     }
 
-    private bool Exists(SqliteTransaction transaction, SpooledSpan span)
-    {
-        _findSpan.Transaction = transaction;
-        _findSpan.Parameters[0].Value = unchecked((long)span.TraceHigh);
-        _findSpan.Parameters[1].Value = unchecked((long)span.TraceLow);
-        _findSpan.Parameters[2].Value = unchecked((long)span.SpanId);
-        return _findSpan.ExecuteScalar() is not null;
-    }
-
-    private void Insert(SqliteTransaction transaction, SpooledSpan span, long siteId)
-    {
-        SqliteParameterCollection p = _insertSpan.Parameters;
-        _insertSpan.Transaction = transaction;
-        p[0].Value = span.StartUnixMicroseconds;
-        p[1].Value = siteId;
-        p[2].Value = unchecked((long)span.TraceHigh);
-        p[3].Value = unchecked((long)span.TraceLow);
-        p[4].Value = unchecked((long)span.SpanId);
-        p[5].Value = span.ParentSpanId != 0 ? unchecked((long)span.ParentSpanId) : DBNull.Value;
-        p[6].Value = (int)span.Status;
-        p[7].Value = span.DurationNanoseconds >= 0 ? span.DurationNanoseconds : DBNull.Value;
-        p[8].Value = span.ThreadId;
-        p[9].Value = span.DataUtf8 is { } data ? System.Text.Encoding.UTF8.GetString(data) : DBNull.Value;
-        p[10].Value = (object?)span.Exception ?? DBNull.Value;
-        _insertSpan.ExecuteNonQuery();
-    }
-
-    private long SiteId(SqliteTransaction transaction, string process, string? group, string? service, List<(string, string?, string?)> added)
-    {
-        if (_siteIds.TryGetValue((process, group, service), out long id))
-        {
-            return id;
-        }
-
-        using SqliteCommand command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT id FROM site WHERE process = $p AND process_group IS $g AND service IS $s;";
-        command.Parameters.AddWithValue("$p", process);
-        command.Parameters.AddWithValue("$g", (object?)group ?? DBNull.Value);
-        command.Parameters.AddWithValue("$s", (object?)service ?? DBNull.Value);
-        if (command.ExecuteScalar() is long existing)
-        {
-            id = existing;
-        }
-        else
-        {
-            command.CommandText = "INSERT INTO site (process, process_group, service) VALUES ($p, $g, $s) RETURNING id;";
-            id = (long)command.ExecuteScalar()!;
-        }
-
-        _siteIds[(process, group, service)] = id;
-        added.Add((process, group, service));
-        return id;
-    }
-
-    private SqliteCommand Prepare(string sql, params string[] parameters)
-    {
-        SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (string name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
-        }
-
-        return command;
-    }
-
-    private int Run(SqliteTransaction transaction, string sql, params (string Name, long Value)[] parameters)
+    private int Run(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using SqliteCommand command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        foreach ((string name, long value) in parameters)
+        foreach ((string name, object value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.Data.Sqlite;
+using static Instrumentor.Tests.Storage.StoreDatabase;
+
+namespace Instrumentor.Tests.Storage;
+
+/// <summary>Schema v3: forward migration of older files, and SQL against the views that uses the indexes.</summary>
+[NonParallelizable]
+public class SqliteSchemaTests
+{
+    // Rows of a v1/v2 file: a root, a child with a random (high-bit) span id, an unsampled error without duration.
+    private const string OldRows = """
+        INSERT INTO site (id, process, process_group, service) VALUES (1, 'Old.Root', 'grp', 'svc'), (2, 'Old.Child', NULL, 'svc');
+        INSERT INTO span (ts, site_id, trace_hi, trace_lo, span_id, parent_span_id, status, duration_ns, thread_id, data, exception) VALUES
+            (1764611545123456, 1, 123456789, -5, -1, NULL, 0, 1500000, 7, '[{"n":"a","v":"1"},{"n":"result","o":1,"v":"2"}]', NULL),
+            (1764611545123999, 2, 123456789, -5, 42, -1, 1, NULL, 8, NULL, 'System.Exception: boom'),
+            (0, 2, 1, 2, 3, 4, 0, 1, 9, NULL, NULL);
+        """;
+
+    private static readonly string[] s_processTraceColumns =
+        { "span_id", "trace_id", "parent_span_id", "ts", "process", "process_group", "status", "duration_ms", "exception", "thread_id", "service" };
+
+    private string _directory = "";
+    private string _path = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "instrumentor-schema", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        _path = Path.Combine(_directory, "traces.db");
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public void An_older_file_is_migrated_to_v3_and_its_views_show_the_same_rows(int version)
+    {
+        List<object?[]> spansBefore;
+        List<object?[]> valuesBefore;
+        using (SqliteConnection connection = Open(_path))
+        {
+            Exec(connection, SqliteSchema.Version1 + (version >= 2 ? SqliteSchema.Version2 : "") + $"PRAGMA user_version = {version};" + OldRows);
+            spansBefore = Query(connection, $"SELECT {string.Join(", ", s_processTraceColumns)} FROM process_trace ORDER BY ts");
+            valuesBefore = Query(connection, "SELECT * FROM data_trace ORDER BY ts, data");
+        }
+
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using SqliteConnection migrated = Open(_path);
+        Scalar(migrated, "PRAGMA user_version").ShouldBe(3L);
+        Query(migrated, $"SELECT {string.Join(", ", s_processTraceColumns)} FROM process_trace ORDER BY ts").ShouldBe(spansBefore);
+        Query(migrated, "SELECT * FROM data_trace ORDER BY ts, data").ShouldBe(valuesBefore);
+        spansBefore.Count.ShouldBe(3);
+        spansBefore.ShouldContain(row => (string)row[0]! == "ffffffffffffffff", "a 64-bit id keeps its unsigned hex form");
+        Scalar(migrated, "SELECT count(*) FROM process_trace WHERE system_instance_id IS NULL").ShouldBe(3L, "old rows have no instance");
+        Scalar(migrated, "PRAGMA integrity_check").ShouldBe("ok");
+        Scalar(migrated, "PRAGMA foreign_key_check").ShouldBeNull();
+    }
+
+    [Test]
+    public void The_views_have_the_contract_columns_and_instances_exists()
+    {
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using SqliteConnection connection = Open(_path);
+        Columns(connection, "process_trace").ShouldBe(s_processTraceColumns.Append("system_instance_id").ToArray());
+        Columns(connection, "data_trace").ShouldBe(new[] { "span_id", "ts", "process", "data", "data_type", "data_value", "status", "exception" });
+        Columns(connection, "instances").ShouldBe(new[] { "system_name", "system_id", "system_instance_id", "host", "pid", "started" });
+    }
+
+    [TestCase("SELECT COUNT(*) FROM process_trace WHERE status='ERR' AND ts > datetime('now','-30 seconds')", "span_errors")]
+    [TestCase("SELECT * FROM process_trace WHERE span_id = '00000000000000ff'", "span_chunk_span")]
+    [TestCase("SELECT * FROM process_trace WHERE trace_id = '0000000000000001fffffffffffffffb'", "span_trace")]
+    [TestCase("SELECT * FROM data_trace WHERE span_id = '00000000000000ff'", "span_chunk_span")]
+    [TestCase("SELECT * FROM process_trace WHERE process = 'Old.Root' AND ts > '2026-01-01'", "span_site_ts")]
+    [TestCase("SELECT * FROM process_trace WHERE status = 'ERR' AND ts < '2026-12-01 17:52:25.123456' ORDER BY ts DESC LIMIT 50", "span_errors")]
+    [TestCase("SELECT * FROM process_trace WHERE ts < '2026-12-01 17:52:25.123456' ORDER BY ts DESC LIMIT 50", "span_ts")]
+    [TestCase("SELECT * FROM span_view WHERE ts <= '2026-12-01 17:52:25.123456' AND (ts < '2026-12-01 17:52:25.123456' OR row_id < 9) ORDER BY ts DESC, row_id DESC LIMIT 50", "span_ts")]
+    [TestCase("SELECT c.* FROM process_trace p JOIN process_trace c ON c.parent_span_id = p.span_id AND c.trace_id = p.trace_id WHERE p.span_id = '00000000000000ff'", "span_trace")]
+    public void Sql_against_the_views_searches_an_index_of_the_span_table(string sql, string index)
+    {
+        using (SqliteConnection connection = Open(_path))
+        {
+            Exec(connection, SqliteSchema.Version1 + "PRAGMA user_version = 1;" + OldRows);
+        }
+
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using SqliteConnection check = Open(_path);
+        List<string> plan = Query(check, "EXPLAIN QUERY PLAN " + sql).ConvertAll(row => (string)row[3]!);
+        string text = string.Join("\n", plan);
+        // The span table appears as s (its alias in the views); site and instance are small and may be scanned.
+        plan.ShouldNotContain(step => System.Text.RegularExpressions.Regex.IsMatch(step, "^SCAN (s|span)( |$)"), text);
+        plan.ShouldContain(step => step.Contains("USING INDEX " + index, StringComparison.Ordinal) || step.Contains("USING COVERING INDEX " + index, StringComparison.Ordinal), text);
+        plan.ShouldNotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal), text);
+    }
+
+    [Test]
+    public void An_ANALYZE_of_a_small_file_does_not_leave_span_id_lookups_scanning_when_it_grows()
+    {
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using (SqliteConnection connection = Open(_path))
+        {
+            Exec(connection, "INSERT INTO site (process) VALUES ('x'); INSERT INTO span (ts, site_id, trace_id, span_id, status) VALUES ('2026-01-01 00:00:00.000000', 1, 't', 's', 0); ANALYZE;");
+            Scalar(connection, "SELECT stat FROM sqlite_stat1 WHERE idx = 'span_chunk_span'").ShouldBe("1 1 1", "ANALYZE measured one row a chunk");
+        }
+
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using SqliteConnection check = Open(_path);
+        string plan = string.Join("\n", Query(check, "EXPLAIN QUERY PLAN SELECT * FROM process_trace WHERE span_id = 's'").ConvertAll(row => (string)row[3]!));
+        plan.ShouldContain("USING INDEX span_chunk_span (ANY(");
+    }
+
+    [Test]
+    public void The_newest_first_page_walks_the_time_index_backwards_without_sorting()
+    {
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using SqliteConnection check = Open(_path);
+        List<string> plan = Query(check, "EXPLAIN QUERY PLAN SELECT * FROM process_trace ORDER BY ts DESC LIMIT 50").ConvertAll(row => (string)row[3]!);
+        plan[0].ShouldBe("SCAN s USING INDEX span_ts", "LIMIT stops the walk after 50 entries");
+        plan.ShouldNotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    private static string[] Columns(SqliteConnection connection, string view) =>
+        Query(connection, $"SELECT name FROM pragma_table_info('{view}')").ConvertAll(r => (string)r[0]!).ToArray();
+}
