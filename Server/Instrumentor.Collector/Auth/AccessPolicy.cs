@@ -5,7 +5,7 @@ namespace Instrumentor.Collector.Auth;
 
 /// <summary>
 /// Who may call what. Ingest (<c>/v1/…</c>, <c>/api/ingest</c>) needs one of the API keys when any is configured.
-/// The query API (<c>/api/…</c>, and later the dashboard) needs the read key when one is set; without a read key,
+/// The query API (<c>/api/…</c>) needs the read key when one is set (the dashboard's page and assets do not); without a read key,
 /// an API key opens it too when keys are configured (a server reachable from the network is never open by default),
 /// and without any key it is open (the server then binds loopback only). <c>/healthz</c> is always open.
 /// </summary>
@@ -24,7 +24,9 @@ internal sealed class AccessPolicy
     public string? Check(HttpContext context)
     {
         PathString path = context.Request.Path;
-        if (path.StartsWithSegments("/healthz"))
+        // The dashboard's page and assets hold no data (it reads the query API, which needs the key), and a
+        // browser cannot send a header when it opens a URL: they are open, so the page can ask for the key.
+        if (path.StartsWithSegments("/healthz") || path == "/" || path.StartsWithSegments("/assets"))
         {
             return null;
         }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Instrumentor.Collector.Auth;
+using Instrumentor.Collector.Dashboard;
 using Instrumentor.Collector.Ingest;
 using Instrumentor.Collector.Live;
 using Instrumentor.Collector.Query;
@@ -127,6 +128,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         new IngestEndpoints(Writer, options).Map(_app);
         new QueryEndpoints(Store, Writer).Map(_app);
         new LiveEndpoint(Live).Map(_app);
+        _app.MapDashboard(DashboardAssets.Embedded);
         // Unknown paths get a problem document too, not an empty 404.
         _app.MapFallback(context => Problems.Problem.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}; see docs/collector.md"));
     }

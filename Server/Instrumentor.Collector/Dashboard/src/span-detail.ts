@@ -6,7 +6,7 @@ import { api } from "./api";
 import type { AppContext } from "./app-context";
 import { isAbort } from "./app-context";
 import { h, replaceChildren } from "./dom";
-import { formatCount, formatDuration, formatPercent, formatTime } from "./format";
+import { formatCount, formatDuration, formatPercent, formatTime, parseTime } from "./format";
 import type { LogEntry, SpanData, SpanDetail } from "./types";
 
 export class SpanDetailModal {
@@ -109,7 +109,7 @@ export class SpanDetailModal {
       h(
         "section",
         { className: "detail-section" },
-        h("h3", null, "Recent calls of this method"),
+        h("h3", null, "Calls of this method in the hour around this one"),
         h("div", { className: "percentiles", testId: "percentiles" }, h("span", { className: "muted" }, "Loading…")),
         h("div", { className: "sparkline", testId: "sparkline" }),
       ),
@@ -131,7 +131,12 @@ export class SpanDetailModal {
     const sparkline = this.panel.querySelector<HTMLElement>("[data-testid=sparkline]");
     if (!percentiles || !sparkline) return;
     try {
-      const stats = await api.stats({ process: span.process, buckets: 30 }, signal);
+      // The hour around this call (55 minutes before, 5 after): its neighbours, wherever it sits in the store.
+      const at = parseTime(span.ts ?? span.start);
+      const window = Number.isNaN(at)
+        ? {}
+        : { from: new Date(at - 55 * 60_000).toISOString(), to: new Date(at + 5 * 60_000).toISOString() };
+      const stats = await api.stats({ process: span.process, buckets: 30, ...window }, signal);
       if (signal.aborted) return;
       const item = stats.items.find((i) => i.process === span.process) ?? stats.items[0];
       if (!item) {

@@ -52,6 +52,7 @@ export class TraceTable {
   private request: AbortController | null = null;
   private searchTimer = 0;
   private pageNumber = 1;
+  private loads = 0;
 
   constructor(private readonly app: AppContext) {
     const filters = h(
@@ -161,6 +162,8 @@ export class TraceTable {
     const request = new AbortController();
     this.request = request;
     this.element.classList.add("loading");
+    // Marks for the performance tool (docs/benchmarks.md): request sent → rows painted.
+    performance.mark("instrumentor:table-request");
     try {
       const page = await api.spans(
         { ...toQuery(state.filters), cursor: state.cursor, limit: pageSize },
@@ -181,6 +184,9 @@ export class TraceTable {
       this.next.disabled = !page.next_cursor;
       this.previous.disabled = !state.cursor;
       this.newest.disabled = !state.cursor;
+      this.loads++;
+      this.element.dataset.loads = String(this.loads);
+      requestAnimationFrame(() => setTimeout(() => performance.mark("instrumentor:table-painted", { detail: this.loads })));
     } catch (error) {
       if (isAbort(error)) return;
       this.shownKey = "";
