@@ -52,7 +52,10 @@ internal static class TargetMethodParser
             GenericsReader.Read(method),
             ReceiverPrefix(method),
             method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "",
-            accessor);
+            accessor)
+        {
+            UsesObsolete = ObsoleteReader.Involved(method),
+        };
     }
 
     // A struct receiver is passed by reference so mutations stick; a readonly member takes it as `in`.

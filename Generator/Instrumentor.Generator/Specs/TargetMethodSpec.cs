@@ -29,7 +29,11 @@ internal sealed record TargetMethodSpec(
     GenericsSpec Generics,
     string ReceiverPrefix,
     string ReturnPrefix,
-    AccessorKind Accessor);
+    AccessorKind Accessor)
+{
+    /// <summary>Whether the wrapper mentions something <c>[Obsolete]</c>, so it is marked obsolete itself.</summary>
+    public bool UsesObsolete { get; init; }
+}
 
 /// <summary>How the wrapper calls its target.</summary>
 internal enum AccessorKind
