@@ -208,7 +208,13 @@ public class InterceptorGeneratorTests
         var signaturePattern = new System.Text.RegularExpressions.Regex($@"public static .* {method}\d+\(");
         int signature = System.Array.FindIndex(lines, l => signaturePattern.IsMatch(l));
         int count = 0;
-        for (int i = signature - 1; i >= 0 && lines[i].Contains("InterceptsLocation("); i--)
+        int last = signature - 1;
+        while (lines[last].TrimStart().StartsWith("[global::System.Diagnostics.", System.StringComparison.Ordinal))
+        {
+            last--;
+        }
+
+        for (int i = last; i >= 0 && lines[i].Contains("InterceptsLocation("); i--)
         {
             count++;
         }

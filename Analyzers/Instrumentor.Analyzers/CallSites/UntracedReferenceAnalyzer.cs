@@ -45,6 +45,7 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
             // reference) and function pointers (&M wraps it), so each use is reported exactly once.
             start.RegisterOperationAction(operation => AnalyzeMethodReference(operation, monitored), OperationKind.MethodReference);
             start.RegisterOperationAction(operation => AnalyzeInvocation(operation, monitored, lambdaExpression), OperationKind.Invocation);
+            start.RegisterOperationAction(operation => AnalyzeDynamicInvocation(operation, monitored), OperationKind.DynamicInvocation);
         });
     }
 
@@ -82,6 +83,62 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
             // A wrapper would turn this non-virtual call into a virtual one, so the generator leaves it alone.
             Report(context, invocation.TargetMethod, "base call");
         }
+        else if (IsCallWithOwnTypeParameters(invocation.TargetMethod))
+        {
+            // The compiler matches an interceptor of this call against the generic definition itself, which no
+            // generic wrapper can match (CS9144), so the generator leaves it alone.
+            Report(context, invocation.TargetMethod, "call of a generic method with its own type parameters (recursion)");
+        }
+    }
+
+    /// <summary>
+    /// A call with a <c>dynamic</c> argument or receiver is bound at run time: no invocation exists at compile time for
+    /// an interceptor to replace. Reported when a candidate the compiler considered is monitored.
+    /// </summary>
+    private static void AnalyzeDynamicInvocation(OperationAnalysisContext context, MonitoredMethods monitored)
+    {
+        var invocation = (IDynamicInvocationOperation)context.Operation;
+        if (invocation.Operation is not IDynamicMemberReferenceOperation and not IMethodReferenceOperation)
+        {
+            return;
+        }
+
+        var model = invocation.SemanticModel;
+        if (model is null)
+        {
+            return;
+        }
+
+        // With a single candidate the compiler names it as the symbol, though the call is still bound at run time.
+        var info = model.GetSymbolInfo(invocation.Syntax, context.CancellationToken);
+        foreach (var candidate in info.Symbol is null ? info.CandidateSymbols : ImmutableArray.Create(info.Symbol))
+        {
+            if (candidate is IMethodSymbol method && monitored.IsMonitored(method))
+            {
+                Report(context, method, "dynamically bound call");
+                return;
+            }
+        }
+    }
+
+    /// <summary>Mirrors Generator/Parser/Interceptability.IsCallWithOwnTypeParameters.</summary>
+    private static bool IsCallWithOwnTypeParameters(IMethodSymbol called)
+    {
+        var unreduced = called.ReducedFrom is null ? called : called.GetConstructedReducedFrom() ?? called;
+        if (!unreduced.IsGenericMethod)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < unreduced.TypeArguments.Length; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(unreduced.TypeArguments[i], unreduced.TypeParameters[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -107,8 +107,9 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// An ordinary method whose calls the generator cannot wrap (its rules, in Generator/Parser/Interceptability.cs):
-    /// pointers in the signature, a <c>params</c> collection other than an array, or a generic method that generated
-    /// code cannot see (an <c>[UnsafeAccessor]</c> cannot bind an open generic target).
+    /// pointers in the signature, <c>__arglist</c>, a static abstract or virtual interface member, a partial method
+    /// without implementation, a method type parameter named like one of its type's, or a generic method that
+    /// generated code cannot see (an <c>[UnsafeAccessor]</c> cannot bind an open generic target).
     /// </summary>
     private static string? DescribeUnsupportedSignature(IMethodSymbol method, Compilation compilation)
     {
@@ -123,11 +124,6 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
             {
                 return "a method with a pointer parameter";
             }
-
-            if (parameter.IsParams && parameter.Type is not IArrayTypeSymbol)
-            {
-                return "a method with a params collection parameter";
-            }
         }
 
         if (method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
@@ -135,10 +131,35 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
             return "a method returning a pointer";
         }
 
+        if (method.IsVararg)
+        {
+            return "a method with __arglist";
+        }
+
+        if (method.IsStatic && (method.IsAbstract || method.IsVirtual) && method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return "a static abstract or virtual interface member (called through a type parameter)";
+        }
+
+        if (method.IsPartialDefinition && method.PartialImplementationPart is null)
+        {
+            return "a partial method without implementation (the compiler removes its calls)";
+        }
+
         bool generic = method.IsGenericMethod;
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             generic |= type.IsGenericType;
+            foreach (var outer in type.TypeParameters)
+            {
+                foreach (var own in method.TypeParameters)
+                {
+                    if (own.Name == outer.Name)
+                    {
+                        return "a generic method whose type parameter has the name of one of its type's";
+                    }
+                }
+            }
         }
 
         return generic && !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)

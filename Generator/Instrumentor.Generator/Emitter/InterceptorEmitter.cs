@@ -92,6 +92,10 @@ internal static class InterceptorEmitter
 
         string returnType = target.ReturnPrefix + target.ReturnType;
         WriteObsolete(writer, target);
+        // Hidden like the frame it stands for: a traced stack trace reads as an untraced one, and the debugger steps
+        // from the call straight into the target.
+        writer.Line("[global::System.Diagnostics.StackTraceHidden]");
+        writer.Line("[global::System.Diagnostics.DebuggerStepThrough]");
         using (writer.Scope($"public static {returnType} {target.Name.TrimStart('@')}{index}{target.Generics.TypeParameters}({Signature(target)}){target.Generics.Constraints}"))
         {
             string spanType = isSequence ? "EnumerationSpan" : isAsync ? "AsyncSpan" : "SyncSpan";
@@ -173,13 +177,18 @@ internal static class InterceptorEmitter
     /// </summary>
     private static void WriteAccessor(SourceWriter writer, TargetMethodSpec target, string name)
     {
-        string kind = target.Accessor == AccessorKind.StaticMethod ? "StaticMethod" : "Method";
+        string kind = target.Accessor == AccessorKind.Method ? "Method" : "StaticMethod";
         // UnsafeAccessor takes a struct receiver by plain ref, even for a readonly member.
         string receiverPrefix = target.ReceiverPrefix.Length > 0 ? "ref " : "";
-        var parameters = new List<string> { receiverPrefix + target.ContainingType + " __receiver" };
-        parameters.AddRange(target.Parameters.Select(p => p.RefPrefix + p.Type + " " + p.Name));
+        // A static class cannot be a parameter type (CS0721): the receiver is an object that names it for the runtime.
+        string receiver = target.Accessor == AccessorKind.StaticMethodOfStaticClass
+            ? $"[global::System.Runtime.CompilerServices.UnsafeAccessorType({CSharpLiteral.String(target.AccessorTypeName)})] object? __receiver"
+            : receiverPrefix + target.ContainingType + " __receiver";
+        var parameters = new List<string> { receiver };
+        parameters.AddRange(target.Parameters.Select(p => p.ScopedPrefix + p.RefPrefix + p.Type + " " + p.Name));
         writer.Line($"[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.{kind}, Name = {CSharpLiteral.String(target.Name.TrimStart('@'))})]");
         WriteObsolete(writer, target);
+        writer.Line("[global::System.Diagnostics.StackTraceHidden]");
         writer.Line($"private static extern {target.ReturnPrefix}{target.ReturnType} {name}({string.Join(", ", parameters)});");
     }
 
@@ -222,7 +231,8 @@ internal static class InterceptorEmitter
     private static string Signature(TargetMethodSpec target)
     {
         IEnumerable<string> parameters = target.Parameters.Select(p =>
-            (p.IsThis ? "this " : "") + p.RefPrefix + p.Type + " " + p.Name);
+            p.IsThis && p.ScopedPrefix == "scoped " ? "this scoped " + p.RefPrefix + p.Type + " " + p.Name
+            : p.ScopedPrefix + (p.IsThis ? "this " : "") + p.RefPrefix + p.Type + " " + p.Name);
         if (target.Kind == TargetKind.Instance)
         {
             parameters = new[] { "this " + target.ReceiverPrefix + target.ContainingType + " __receiver" }.Concat(parameters);
@@ -246,10 +256,13 @@ internal static class InterceptorEmitter
                 return $"{accessor}({byRef}{Prefixed(arguments)})";
             case AccessorKind.StaticMethod:
                 return $"{accessor}(default!{Prefixed(arguments)})";
+            case AccessorKind.StaticMethodOfStaticClass:
+                return $"{accessor}(null{Prefixed(arguments)})";
         }
 
+        // Type arguments are passed explicitly: the target's may not be inferable from its arguments (`T Parse<T>(string)`).
         string receiver = target.Kind == TargetKind.Instance ? "__receiver" : target.ContainingType;
-        return $"{receiver}.{target.Name}({arguments})";
+        return $"{receiver}.{target.Name}{target.Generics.MethodTypeArguments}({arguments})";
     }
 
     private static string Prefixed(string arguments) => arguments.Length == 0 ? "" : ", " + arguments;

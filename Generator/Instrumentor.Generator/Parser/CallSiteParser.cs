@@ -32,7 +32,7 @@ internal static class CallSiteParser
 
         try
         {
-            return ParseMonitored(context, invocation, method, cancellationToken);
+            return ParseMonitored(context, invocation, called, method, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -41,10 +41,11 @@ internal static class CallSiteParser
         }
     }
 
-    private static CallSiteSpec? ParseMonitored(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol method, CancellationToken cancellationToken)
+    private static CallSiteSpec? ParseMonitored(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol called, IMethodSymbol method, CancellationToken cancellationToken)
     {
         Compilation compilation = context.SemanticModel.Compilation;
-        if (!Interceptability.CanWrap(method, compilation) || IsBaseCall(invocation) || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken))
+        if (!Interceptability.CanWrap(method, compilation) || IsBaseCall(invocation) || Interceptability.IsCallWithOwnTypeParameters(called)
+            || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken))
         {
             return null;
         }
@@ -72,6 +73,11 @@ internal static class CallSiteParser
     // `base.M()` is a non-virtual call; a wrapper would turn it into a virtual one and change behaviour.
     private static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
         invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
+
+    // A call with a dynamic argument is bound at run time, even when the compiler names its only candidate: the
+    // compiler never applies an interceptor to it, so a wrapper would be dead code.
+    private static bool IsDynamicallyBound(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken) =>
+        model.GetOperation(invocation, cancellationToken) is Microsoft.CodeAnalysis.Operations.IDynamicInvocationOperation;
 
     // Calls inside a lambda converted to Expression<T> are data, not calls: they cannot be intercepted.
     private static bool IsInExpressionTree(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)

@@ -36,7 +36,8 @@ internal static class GenericsReader
 
         string list = "<" + string.Join(", ", parameters.Select(p => p.Name)) + ">";
         string constraints = string.Concat(parameters.Select(Clause).Where(c => c.Length > 0));
-        return new GenericsSpec(list, constraints);
+        string own = method.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", method.TypeParameters.Select(p => p.Name)) + ">";
+        return new GenericsSpec(list, constraints) { MethodTypeArguments = own };
     }
 
     private static string Clause(ITypeParameterSymbol parameter)

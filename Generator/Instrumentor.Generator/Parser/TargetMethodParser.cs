@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Instrumentor.Generator.Specs;
 using Microsoft.CodeAnalysis;
 
@@ -34,11 +35,14 @@ internal static class TargetMethodParser
                 SignaturePrefix(parameter.RefKind),
                 ArgumentPrefix(parameter.RefKind),
                 IsThis: method.IsExtensionMethod && parameter.Ordinal == 0,
-                CapturePlanner.ForParameter(parameter, settings, formatters)));
+                CapturePlanner.ForParameter(parameter, settings, formatters))
+            {
+                ScopedPrefix = ScopedPrefix(parameter),
+            });
         }
 
         (ReturnShape shape, ITypeSymbol? resultType) = Classify(method);
-        return new TargetMethodSpec(
+        var spec = new TargetMethodSpec(
             KeyOf(method),
             TypeName(method.ContainingType, NullableAnnotation.None),
             Escape(method.Name),
@@ -56,6 +60,35 @@ internal static class TargetMethodParser
         {
             UsesObsolete = ObsoleteReader.Involved(method),
         };
+        return accessor == AccessorKind.StaticMethodOfStaticClass
+            ? spec with { AccessorTypeName = RuntimeTypeName(method.ContainingType) }
+            : spec;
+    }
+
+    /// <summary>The name the runtime resolves (<c>Type.GetType</c> syntax): <c>Ns.Outer+Inner, Assembly</c>.</summary>
+    private static string RuntimeTypeName(INamedTypeSymbol type)
+    {
+        string name = type.MetadataName;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "+" + name;
+        }
+
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
+        return ns + name + ", " + type.ContainingAssembly.Name;
+    }
+
+    // The wrapper must declare what the target's parameter has, scoped or not (CS9156): `scoped` written or implied
+    // (`params Span<T>`), and [UnscopedRef] on the ref parameters that are scoped by default. An `out` is scoped anyway.
+    private static string ScopedPrefix(IParameterSymbol parameter)
+    {
+        if (parameter.GetAttributes().Any(static a => a.AttributeClass is { Name: "UnscopedRefAttribute" } type
+                                                      && type.ContainingNamespace?.ToDisplayString() == "System.Diagnostics.CodeAnalysis"))
+        {
+            return "[global::System.Diagnostics.CodeAnalysis.UnscopedRef] ";
+        }
+
+        return parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out ? "scoped " : "";
     }
 
     // A struct receiver is passed by reference so mutations stick; a readonly member takes it as `in`.

@@ -7,4 +7,8 @@ namespace Instrumentor.Generator.Specs;
 /// <param name="ArgumentPrefix">"", "ref ", "out " or "in ": used when forwarding the argument.</param>
 /// <param name="IsThis">Whether it is the <c>this</c> parameter of an extension method.</param>
 /// <param name="Capture">How its value is recorded.</param>
-internal sealed record ParameterSpec(string Name, string Type, string RefPrefix, string ArgumentPrefix, bool IsThis, CaptureSpec Capture);
+internal sealed record ParameterSpec(string Name, string Type, string RefPrefix, string ArgumentPrefix, bool IsThis, CaptureSpec Capture)
+{
+    /// <summary>"scoped " when the parameter is scoped (written, or implied as for <c>params Span&lt;T&gt;</c>): the interceptor must match it.</summary>
+    public string ScopedPrefix { get; init; } = "";
+}

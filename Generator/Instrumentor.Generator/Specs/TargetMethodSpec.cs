@@ -33,6 +33,9 @@ internal sealed record TargetMethodSpec(
 {
     /// <summary>Whether the wrapper mentions something <c>[Obsolete]</c>, so it is marked obsolete itself.</summary>
     public bool UsesObsolete { get; init; }
+
+    /// <summary>For <see cref="AccessorKind.StaticMethodOfStaticClass"/>: the runtime name of the class (<c>Ns.Outer+Inner, Assembly</c>).</summary>
+    public string AccessorTypeName { get; init; } = "";
 }
 
 /// <summary>How the wrapper calls its target.</summary>
@@ -44,6 +47,11 @@ internal enum AccessorKind
     Method,
     /// <summary>Through an <c>[UnsafeAccessor(StaticMethod)]</c> extern (private/protected static method).</summary>
     StaticMethod,
+    /// <summary>
+    /// Like <see cref="StaticMethod"/> for a method of a static class, which no parameter can have as its type (CS0721):
+    /// the receiver is an <c>object</c> naming the class through <c>[UnsafeAccessorType]</c>.
+    /// </summary>
+    StaticMethodOfStaticClass,
 }
 
 /// <summary>How a monitored method is called.</summary>

@@ -41,6 +41,36 @@ public sealed class UntracedReferenceAnalyzerTests
             Expected("base call", method: "Shape.Area()"));
 
     [Test]
+    public Task A_generic_method_calling_itself_with_its_own_type_parameters_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using System;
+            using Instrumentor;
+            static class Sorter
+            {
+                [Monitor] public static int Sort<TKey>(TKey key, int n) where TKey : IComparable => n <= 0 ? 0 : {|#0:Sort(key, n - 1)|} + Sort(1, 0);
+                [Monitor] public static int Plain(int n) => n <= 0 ? 0 : Plain(n - 1);
+                public static int Use() => Sort("a", 2);
+            }
+            class Tree<TKey>
+            {
+                [Monitor] public int Depth(TKey key, int n) => n <= 0 ? 0 : Depth(key, n - 1);
+            }
+            """,
+            Expected("call of a generic method with its own type parameters (recursion)", method: "Sorter.Sort<TKey>(TKey, int)"));
+
+    [Test]
+    public Task A_dynamically_bound_call_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            Calc + """
+            class Use
+            {
+                int A(dynamic d) => {|#0:Calc.Square(d)|} + Calc.Square(2) + Calc.Plain(d);
+            }
+            """,
+            Expected("dynamically bound call"));
+
+    [Test]
     public Task Method_group_of_monitored_method_is_reported() =>
         Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
             Calc + """

@@ -12,14 +12,16 @@ public sealed class UninterceptableTargetAnalyzerTests
         Verify<UninterceptableTargetAnalyzer>.Diagnostic(DiagnosticDescriptors.UninterceptableTarget, markup).WithArguments(member, kind, attribute);
 
     [Test]
-    public Task Monitor_on_a_method_with_a_params_collection_or_a_hidden_generic_method_is_reported() =>
+    public Task Monitor_on_a_hidden_generic_method_is_reported_and_params_collections_are_not() =>
         Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
             """
+            using System;
             using System.Collections.Generic;
             using Instrumentor;
             class Bag
             {
-                [{|#0:Monitor|}] public int Count(params List<int> items) => items.Count;
+                [Monitor] public int Count(params List<int> items) => items.Count;
+                [Monitor] public int Span(params ReadOnlySpan<int> items) => items.Length;
                 [{|#1:Monitor|}] private T Echo<T>(T value) => value;
                 [Monitor] public int Sum(params int[] items) => items.Length;
                 [Monitor] public T Open<T>(T value) => value;
@@ -27,8 +29,40 @@ public sealed class UninterceptableTargetAnalyzerTests
                 public int Use() => Echo(1) + Hidden(2);
             }
             """,
-            Expected("Bag.Count(params List<int>)", "a method with a params collection parameter"),
             Expected("Bag.Echo<T>(T)", "a generic method that is not visible to generated code (private or protected)", 1));
+
+    [Test]
+    public Task Monitor_on_shapes_no_wrapper_can_stand_in_for_is_reported() =>
+        Verify<UninterceptableTargetAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            interface IParse<TSelf> where TSelf : IParse<TSelf>
+            {
+                [{|#0:Monitor|}] static abstract TSelf Parse(string text);
+                [{|#1:Monitor|}] static virtual int Zero() => 0;
+                [Monitor] static int Helper() => 1;
+                [Monitor] int Default() => 2;
+            }
+            static partial class Odd
+            {
+                [{|#2:Monitor|}] public static int Count(int first, __arglist) => first;
+                [{|#3:Monitor|}] static partial void Nothing(int x);
+                [Monitor] public static partial int Implemented(int x);
+                public static partial int Implemented(int x) => x;
+            }
+            class Box<T>
+            {
+            #pragma warning disable CS0693
+                [{|#4:Monitor|}] public int Same<T>(T value) => 3;
+            #pragma warning restore CS0693
+                [Monitor] public int Other<U>(U value) => 3;
+            }
+            """,
+            Expected("IParse<TSelf>.Parse(string)", "a static abstract or virtual interface member (called through a type parameter)"),
+            Expected("IParse<TSelf>.Zero()", "a static abstract or virtual interface member (called through a type parameter)", 1),
+            Expected("Odd.Count(int, __arglist)", "a method with __arglist", 2),
+            Expected("Odd.Nothing(int)", "a partial method without implementation (the compiler removes its calls)", 3),
+            Expected("Box<T>.Same<T>(T)", "a generic method whose type parameter has the name of one of its type's", 4));
 
     [Test]
     public Task Monitor_on_property_getter_is_reported() =>

@@ -24,6 +24,8 @@ namespace Instrumentor.Generated
             "Shapes.Captures.CancelAsync", "captures", global::System.Array.Empty<string>(), 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnjIQAABTb3VyY2UwLmNz")] // Source0.cs(154,13)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.Task<int> CancelAsync0(global::System.Threading.CancellationToken cancellation)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site0);
@@ -47,6 +49,8 @@ namespace Instrumentor.Generated
             "Shapes.Captures.Paint", "captures", new string[] { "color", "point", "boom", "scores", "token", "maybe" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqcPAABTb3VyY2UwLmNz")] // Source0.cs(151,20)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Paint1(global::Shapes.Color color, global::Shapes.Point point, global::Shapes.Exploding boom, global::System.Collections.Generic.Dictionary<string, int> scores, string token, global::Shapes.Color? maybe)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site1, out var __span);
@@ -91,6 +95,8 @@ namespace Instrumentor.Generated
             "Shapes.Cells.Cell", null, new string[] { "i" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnvoNAABTb3VyY2UwLmNz")] // Source0.cs(145,9)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static ref int Cell2(this global::Shapes.Cells __receiver, int i)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site2, out var __span);
@@ -124,6 +130,8 @@ namespace Instrumentor.Generated
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnroMAABTb3VyY2UwLmNz")] // Source0.cs(138,9)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntgMAABTb3VyY2UwLmNz")] // Source0.cs(139,9)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static void Increment3(this ref global::Shapes.Counter __receiver, int by)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site3, out var __span);
@@ -150,6 +158,8 @@ namespace Instrumentor.Generated
             "Shapes.Counter.Peek", null, global::System.Array.Empty<string>(), 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhcNAABTb3VyY2UwLmNz")] // Source0.cs(140,42)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Peek4(this in global::Shapes.Counter __receiver)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site4, out var __span);
@@ -179,6 +189,8 @@ namespace Instrumentor.Generated
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnm8MAABTb3VyY2UwLmNz")] // Source0.cs(136,20)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnocJAABTb3VyY2UwLmNz")] // Source0.cs(98,26)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Twice5(this int x)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site5, out var __span);
@@ -212,6 +224,8 @@ namespace Instrumentor.Generated
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOntUOAABTb3VyY2UwLmNz")] // Source0.cs(149,20)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnu0OAABTb3VyY2UwLmNz")] // Source0.cs(149,44)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static T Echo6<T>(T value)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site6, out var __span);
@@ -222,7 +236,7 @@ namespace Instrumentor.Generated
             T __result;
             try
             {
-                __result = global::Shapes.Generic.Echo(value);
+                __result = global::Shapes.Generic.Echo<T>(value);
             }
             catch (global::System.Exception __exception) when (__span.Fail(__exception))
             {
@@ -244,6 +258,8 @@ namespace Instrumentor.Generated
             "Shapes.Generic.Map", null, new string[] { "value", "map" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOngcPAABTb3VyY2UwLmNz")] // Source0.cs(149,70)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static TOut Map7<TIn, TOut>(TIn value, global::System.Func<TIn, TOut> map) where TIn : notnull
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site7, out var __span);
@@ -255,7 +271,7 @@ namespace Instrumentor.Generated
             TOut __result;
             try
             {
-                __result = global::Shapes.Generic.Map(value, map);
+                __result = global::Shapes.Generic.Map<TIn, TOut>(value, map);
             }
             catch (global::System.Exception __exception) when (__span.Fail(__exception))
             {
@@ -277,6 +293,8 @@ namespace Instrumentor.Generated
             "Shapes.IGreeter.Greet", null, new string[] { "name" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrINAABTb3VyY2UwLmNz")] // Source0.cs(143,20)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static string Greet8(this global::Shapes.IGreeter __receiver, string name)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site8, out var __span);
@@ -309,6 +327,8 @@ namespace Instrumentor.Generated
             "Shapes.Repo<T>.Add", null, new string[] { "item" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnlINAABTb3VyY2UwLmNz")] // Source0.cs(141,20)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Add9<T>(this global::Shapes.Repo<T> __receiver, T item) where T : class
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site9, out var __span);
@@ -340,9 +360,12 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site10 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Secretive.Hidden", null, new string[] { "x" }, 1d, 1000);
         [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = "Hidden")]
+        [global::System.Diagnostics.StackTraceHidden]
         private static extern int __Call10(global::Shapes.Secretive __receiver, int x);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnhEGAABTb3VyY2UwLmNz")] // Source0.cs(68,37)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Hidden10(this global::Shapes.Secretive __receiver, int x)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site10, out var __span);
@@ -374,9 +397,12 @@ namespace Instrumentor.Generated
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site11 = new global::Instrumentor.Runtime.MonitorSite(
             "Shapes.Secretive.Shielded", null, new string[] { "x" }, 1d, 1000);
         [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.StaticMethod, Name = "Shielded")]
+        [global::System.Diagnostics.StackTraceHidden]
         private static extern int __Call11(global::Shapes.Secretive __receiver, int x);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnn8GAABTb3VyY2UwLmNz")] // Source0.cs(70,39)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Shielded11(int x)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site11, out var __span);
@@ -409,6 +435,8 @@ namespace Instrumentor.Generated
             "Shapes.Sequences.Broken", null, global::System.Array.Empty<string>(), 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnsoSAABTb3VyY2UwLmNz")] // Source0.cs(180,35)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Collections.Generic.IEnumerable<int> Broken12()
         {
             var __span = global::Instrumentor.Runtime.EnumerationSpan.Start(s_site12);
@@ -429,6 +457,8 @@ namespace Instrumentor.Generated
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOni4RAABTb3VyY2UwLmNz")] // Source0.cs(162,31)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnrgRAABTb3VyY2UwLmNz")] // Source0.cs(168,31)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Collections.Generic.IEnumerable<int> Range13(int count)
         {
             var __span = global::Instrumentor.Runtime.EnumerationSpan.Start(s_site13);
@@ -452,6 +482,8 @@ namespace Instrumentor.Generated
             "Shapes.Sequences.RangeAsync", null, new string[] { "count" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "71d1Hz8RKka176wMUqEOnqkLAABTb3VyY2UwLmNz")] // Source0.cs(125,37)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Collections.Generic.IAsyncEnumerable<int> RangeAsync14(int count)
         {
             var __span = global::Instrumentor.Runtime.EnumerationSpan.Start(s_site14);

@@ -24,6 +24,8 @@ namespace Instrumentor.Generated
             "App.Trading.Rebalance", null, new string[] { "portfolio", "ids", "weights", "side", "at", "limit", "apiKey", "account", "amount" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eCK2yUhOFxo/vvqFcbe3nskBAABTb3VyY2UwLmNz")] // Source0.cs(12,33)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::App.Portfolio Rebalance0(global::App.Portfolio portfolio, global::System.Collections.Generic.List<int> ids, int[] weights, global::App.Side side, global::System.DateTime at, int? limit, string apiKey, string account, string note, decimal amount)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);

@@ -24,6 +24,8 @@ namespace Instrumentor.Generated
             "orders.cancel", null, new string[] { "id" }, 1d, 1000);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP9ACAABTb3VyY2UwLmNz")] // Source0.cs(22,9)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static bool Cancel0(this global::App.OrderService __receiver, global::System.Guid id)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);
@@ -52,6 +54,8 @@ namespace Instrumentor.Generated
             "App.OrderService.CountAsync", "orders", new string[] { "filter" }, 0.5d, 20);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP3cCAABTb3VyY2UwLmNz")] // Source0.cs(19,15)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.Task<int> CountAsync1(this global::App.OrderService __receiver, string? filter)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site1);
@@ -79,6 +83,8 @@ namespace Instrumentor.Generated
             "App.OrderService.ExistsAsync", "orders", new string[] { "id" }, 0.5d, 20);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP7YCAABTb3VyY2UwLmNz")] // Source0.cs(21,15)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.ValueTask<bool> ExistsAsync2(this global::App.OrderService __receiver, long id)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site2);
@@ -106,6 +112,8 @@ namespace Instrumentor.Generated
             "App.OrderService.Log", "orders", new string[] { "message" }, 0.5d, 20);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP10CAABTb3VyY2UwLmNz")] // Source0.cs(18,9)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static void Log3(this global::App.OrderService __receiver, string message)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site3, out var __span);
@@ -132,6 +140,8 @@ namespace Instrumentor.Generated
             "App.OrderService.SaveAsync", "orders", global::System.Array.Empty<string>(), 0.5d, 20);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "/gmvEd0Q9iWbgl7sJ+AjP5kCAABTb3VyY2UwLmNz")] // Source0.cs(20,15)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.Task SaveAsync4(this global::App.OrderService __receiver)
         {
             var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site4);

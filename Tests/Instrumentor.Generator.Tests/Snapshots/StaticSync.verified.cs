@@ -25,6 +25,8 @@ namespace Instrumentor.Generated
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "wfnVk4RtLqEgpQC3j3mxrpkAAABTb3VyY2UwLmNz")] // Source0.cs(6,32)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "wfnVk4RtLqEgpQC3j3mxrqUAAABTb3VyY2UwLmNz")] // Source0.cs(6,44)
+        [global::System.Diagnostics.StackTraceHidden]
+        [global::System.Diagnostics.DebuggerStepThrough]
         public static int Add0(int a, int b)
         {
             global::Instrumentor.Runtime.SyncSpan.Start(s_site0, out var __span);
