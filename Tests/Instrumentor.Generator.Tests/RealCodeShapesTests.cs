@@ -44,6 +44,46 @@ public class RealCodeShapesTests
         }
         """;
 
+    // Markdig's Descendants<T>(MarkdownObject) beside Descendants(MarkdownObject): a wrapper that let the compiler
+    // infer the call picked the non-generic overload, a CS0266 there and a silently wrong call where types agree.
+    private const string OverloadSource = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Instrumentor;
+
+        namespace Real;
+
+        public static class Finder
+        {
+            [Monitor] public static string Find(object o) => "plain";
+            [Monitor] public static string Find<T>(object o) => "generic " + typeof(T).Name;
+            [Monitor] public static IEnumerable<object> All(object o) => new[] { o };
+            [Monitor] public static IEnumerable<T> All<T>(object o) => new[] { (T)o };
+        }
+
+        public static class Entry
+        {
+            public static string Run() => $"{Finder.Find(1)} {Finder.Find<int>(1)} {Finder.All(2).Count()} {Finder.All<string>("s").Single()}";
+        }
+        """;
+
+    [Test]
+    public void A_generic_wrapper_calls_the_generic_overload_not_a_non_generic_one_with_the_same_parameters()
+    {
+        GeneratorResult result = GeneratorHarness.Run(OverloadSource);
+
+        result.CompilationProblems.ShouldBeEmpty();
+        IReadOnlyList<RecordedSpan> spans;
+        using (TracingScope tracing = TracingScope.Start())
+        {
+            using var sample = SampleAssembly.Load(result.Output);
+            sample.Invoke("Real.Entry", "Run").ShouldBe("plain generic Int32 1 s");
+            spans = tracing.Flush();
+        }
+
+        spans.Count(s => s.Process.StartsWith("Real.Finder.", System.StringComparison.Ordinal)).ShouldBe(4);
+    }
+
     [Test]
     public void Wrappers_of_obsolete_members_compile_without_a_warning_and_are_traced()
     {
