@@ -33,6 +33,9 @@ internal sealed record TargetMethodSpec(
     AccessorKind Accessor,
     SourceSpec Source)
 {
+    /// <summary>Whether the wrapper mentions something <c>[Obsolete]</c>, so it is marked obsolete itself.</summary>
+    public bool UsesObsolete { get; init; }
+
     /// <summary>For <see cref="AccessorKind.StaticMethodOfStaticClass"/>: the runtime name of the class (<c>Ns.Outer+Inner, Assembly</c>).</summary>
     public string AccessorTypeName { get; init; } = "";
 

@@ -21,12 +21,14 @@ internal sealed class SpoolFile : IDisposable
 
     private readonly object _lock = new();
     private readonly ArrayBufferWriter<byte> _payload = new(4096);
+    private readonly SpoolClaim _claim;
     private FileStream _stream;
     private long _length;
 
-    private SpoolFile(string path, FileStream stream, string fileId, long length)
+    private SpoolFile(SpoolClaim claim, FileStream stream, string fileId, long length)
     {
-        Path = path;
+        _claim = claim;
+        Path = claim.SpoolPath;
         _stream = stream;
         FileId = fileId;
         _length = length;
@@ -52,21 +54,36 @@ internal sealed class SpoolFile : IDisposable
     /// <summary>Whether records are waiting beyond <paramref name="offset"/>.</summary>
     internal bool HasDataAfter(long offset) => Length > Math.Max(offset, HeaderSize);
 
-    /// <summary>Opens the spool at <paramref name="path"/>, keeping its records, or creates it.</summary>
-    internal static SpoolFile Open(string path)
+    /// <summary>
+    /// Opens the spool at <paramref name="requestedPath"/>, keeping its records, or creates it. When another process
+    /// owns that file, the first free slot beside it is used instead (<see cref="SpoolClaim"/>, and <see cref="Path"/>).
+    /// </summary>
+    internal static SpoolFile Open(string requestedPath)
     {
-        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(requestedPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
 
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        SpoolClaim claim = SpoolClaim.Take(requestedPath);
+        string path = claim.SpoolPath;
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
+
         try
         {
             if (stream.Length >= HeaderSize && TryReadHeader(stream, out string fileId))
             {
-                return new SpoolFile(path, stream, fileId, stream.Length);
+                return new SpoolFile(claim, stream, fileId, stream.Length);
             }
 
             if (stream.Length > 0)
@@ -80,11 +97,12 @@ internal sealed class SpoolFile : IDisposable
             }
 
             string newId = WriteHeader(stream);
-            return new SpoolFile(path, stream, newId, HeaderSize);
+            return new SpoolFile(claim, stream, newId, HeaderSize);
         }
         catch
         {
             stream.Dispose();
+            claim.Dispose();
             throw;
         }
     }
@@ -215,6 +233,7 @@ internal sealed class SpoolFile : IDisposable
         lock (_lock)
         {
             _stream.Dispose();
+            _claim.Dispose();
         }
     }
 
