@@ -3,9 +3,12 @@ using Instrumentor;
 
 namespace WebApi;
 
-/// <summary>Stock levels. Every method is traced (class-level <c>[Monitor]</c>); a failed reservation is an ERR span.</summary>
+/// <summary>
+/// Stock levels. Every method is traced (class-level <c>[Monitor]</c>), including when called through
+/// <see cref="IInventory"/>; a failed reservation is an ERR span.
+/// </summary>
 [Monitor(ProcessGroup = "inventory")]
-public sealed class Inventory
+public sealed class Inventory : IInventory
 {
     private readonly ConcurrentDictionary<string, int> _stock = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -13,7 +16,7 @@ public sealed class Inventory
         ["pear"] = 5,
     };
 
-    /// <summary>Takes <paramref name="quantity"/> items out of stock, or throws when there are not enough.</summary>
+    /// <inheritdoc />
     public int Reserve(string sku, int quantity)
     {
         while (true)
@@ -31,6 +34,6 @@ public sealed class Inventory
         }
     }
 
-    /// <summary>The unit price of an item.</summary>
+    /// <inheritdoc />
     public decimal UnitPrice(string sku) => sku.Equals("pear", StringComparison.OrdinalIgnoreCase) ? 2.00m : 1.25m;
 }

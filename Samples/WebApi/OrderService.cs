@@ -5,10 +5,13 @@ namespace WebApi;
 /// <summary>An order that was placed.</summary>
 public sealed record Order(Guid Id, string Sku, int Quantity, decimal Total, int Remaining);
 
-/// <summary>The endpoints' service: a sync and an async monitored method, each calling into <see cref="Inventory"/>.</summary>
-public sealed class OrderService(Inventory inventory)
+/// <summary>
+/// The endpoints' service: a sync and an async monitored method, each calling into <see cref="IInventory"/>. Both are
+/// called through <see cref="IOrderService"/>: the [Monitor] on the implementation is what counts.
+/// </summary>
+public sealed class OrderService(IInventory inventory) : IOrderService
 {
-    /// <summary>Sync: prices an order (nested span: <see cref="Inventory.UnitPrice"/>).</summary>
+    /// <summary>Sync: prices an order (nested span: <see cref="Inventory.UnitPrice"/>, called through <see cref="IInventory"/>).</summary>
     [Monitor(ProcessGroup = "orders")]
     public decimal Quote(string sku, int quantity) => quantity * inventory.UnitPrice(sku);
 

@@ -4,16 +4,17 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
 // Options from appsettings.json's "Instrumentor" section, validated at start; the host's shutdown flushes the traces.
 builder.Services.AddInstrumentor(builder.Configuration);
-builder.Services.AddSingleton<Inventory>();
-builder.Services.AddSingleton<OrderService>();
+// Services registered as their interfaces, and called through them: the monitored implementations are traced.
+builder.Services.AddSingleton<IInventory, Inventory>();
+builder.Services.AddSingleton<IOrderService, OrderService>();
 
 WebApplication app = builder.Build();
 
 app.MapGet("/", () => "Instrumentor WebApi sample: GET /quote/{sku}?quantity=N, POST /orders/{sku}?quantity=N");
 
-app.MapGet("/quote/{sku}", (string sku, int quantity, OrderService orders) => orders.Quote(sku, quantity));
+app.MapGet("/quote/{sku}", (string sku, int quantity, IOrderService orders) => orders.Quote(sku, quantity));
 
-app.MapPost("/orders/{sku}", async (string sku, int quantity, OrderService orders, CancellationToken cancellationToken) =>
+app.MapPost("/orders/{sku}", async (string sku, int quantity, IOrderService orders, CancellationToken cancellationToken) =>
 {
     try
     {

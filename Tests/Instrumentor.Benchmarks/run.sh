@@ -4,7 +4,7 @@
 #   Tests/Instrumentor.Benchmarks/run.sh              # everything (about 15 minutes on 2 cores)
 #   Tests/Instrumentor.Benchmarks/run.sh caller queue # only some parts
 #
-# Parts: caller, async, queue, sqlite, pieces, throughput, generator.
+# Parts: caller, dispatch, async, queue, sqlite, pieces, throughput, generator.
 # BDN_ARGS overrides the job (default: "--job short --iterationCount 15 --iterationTime 250": 1 launch, 3 warm-up
 # and 15 measured iterations of 250 ms; the tables also show Min and Median, the robust figures on a shared machine).
 # Results (BDN's markdown tables and logs) go to Tests/Instrumentor.Benchmarks/BenchmarkDotNet.Artifacts/ and
@@ -16,7 +16,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 parts=("$@")
 if [ ${#parts[@]} -eq 0 ]; then
-  parts=(caller async queue sqlite pieces throughput generator)
+  parts=(caller dispatch async queue sqlite pieces throughput generator)
 fi
 read -r -a bdn_args <<< "${BDN_ARGS:---job short --iterationCount 15 --iterationTime 250}"
 
@@ -37,13 +37,14 @@ for part in "${parts[@]}"; do
   echo "=== $part: load average $(cut -d' ' -f1-3 /proc/loadavg)"
   case "$part" in
     caller)     run_bdn '*CallerOverheadBenchmarks*' ;;
+    dispatch)   run_bdn '*DispatchBenchmarks*' ;;
     async)      run_bdn '*AsyncAndArgumentBenchmarks*' ;;
     queue)      run_bdn '*QueueEnqueueBenchmarks*' ;;
     sqlite)     run_bdn '*SqliteBatchWriteBenchmarks*' ;;
     pieces)     run_bdn '*HotPathPieceBenchmarks*' ;;
     throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, async, queue, sqlite, pieces, throughput, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, throughput, generator)" >&2; exit 2 ;;
   esac
 done
 

@@ -99,6 +99,66 @@ public class DispatchTests
     }
 
     [Test]
+    public void Every_signature_shape_of_an_interface_method_compiles_and_runs_traced()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Instrumentor;
+            namespace App;
+            public interface IShapes
+            {
+                void Log(string message);
+                ref int Slot(int i);
+                bool TryGet(int key, out string value);
+                void Bump(ref int counter);
+                T Echo<T>(T value) where T : notnull;
+                ValueTask<int> CountAsync(int n);
+                IEnumerable<int> Range(int n);
+                int Twice(int x) => x * 2;
+            }
+            [Monitor]
+            public sealed class Impl : IShapes
+            {
+                private readonly int[] _slots = new int[2];
+                public void Log(string message) { }
+                public ref int Slot(int i) => ref _slots[i];
+                public bool TryGet(int key, out string value) { value = key.ToString(); return true; }
+                public void Bump(ref int counter) => counter++;
+                public T Echo<T>(T value) where T : notnull => value;
+                public async ValueTask<int> CountAsync(int n) { await Task.Yield(); return n; }
+                public IEnumerable<int> Range(int n) { for (int i = 0; i < n; i++) yield return i; }
+                public int Twice(int x) => x * 3;
+            }
+            public static class Entry
+            {
+                public static string Run()
+                {
+                    IShapes shapes = new Impl();
+                    shapes.Log("m");
+                    shapes.Slot(1) = 5;
+                    shapes.TryGet(7, out string value);
+                    int counter = 1;
+                    shapes.Bump(ref counter);
+                    int sum = 0;
+                    foreach (int i in shapes.Range(3)) sum += i;
+                    return string.Join(",", shapes.Slot(1), value, counter, shapes.Echo("e"), shapes.CountAsync(4).AsTask().Result, sum, shapes.Twice(2));
+                }
+            }
+            """;
+        GeneratorResult result = GeneratorHarness.Run(source);
+        result.CompilationProblems.ShouldBeEmpty();
+
+        using TracingScope tracing = TracingScope.Start();
+        using var sample = SampleAssembly.Load(result.Output);
+        sample.Invoke("App.Entry", "Run").ShouldBe("5,7,2,e,4,3,6");
+        tracing.Flush().Select(s => s.Process).Distinct().OrderBy(p => p, System.StringComparer.Ordinal).ShouldBe(new[]
+        {
+            "App.Impl.Bump", "App.Impl.CountAsync", "App.Impl.Echo", "App.Impl.Log", "App.Impl.Range", "App.Impl.Slot", "App.Impl.TryGet", "App.Impl.Twice",
+        });
+    }
+
+    [Test]
     public void Emitted_code() =>
         Snapshot.Verify(s_generated!, "Dispatch");
 

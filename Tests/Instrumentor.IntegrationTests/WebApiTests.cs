@@ -64,6 +64,17 @@ public class WebApiTests
         ]);
         TraceDatabase.Query(db, "SELECT DISTINCT service FROM process_trace").Single()[0].ShouldBe("orders-api");
 
+        // Every service is called through its interface (IOrderService from the endpoints, IInventory from the order
+        // service): the spans above are the implementations', with their arguments, nested as called.
+        TraceDatabase.Query(db, """
+            SELECT d.data || '=' || d.data_value FROM data_trace d
+            WHERE d.process = 'WebApi.OrderService.Quote' ORDER BY 1
+            """).Select(r => r[0]).ShouldBe(["quantity=2", "quantity=3", "result=2.50", "result=3.75", "sku=apple", "sku=apple"]);
+        TraceDatabase.Query(db, """
+            SELECT COUNT(*) FROM process_trace u JOIN process_trace q ON u.parent_span_id = q.span_id
+            WHERE u.process = 'WebApi.Inventory.UnitPrice' AND q.process = 'WebApi.OrderService.Quote'
+            """).Single()[0].ShouldBe("2");
+
         // The failed order: Reserve threw inside PlaceAsync, after an await; both spans are ERR, in one trace, nested.
         string?[] failedOrder = TraceDatabase.Query(db, """
             SELECT o.trace_id = r.trace_id, r.parent_span_id = o.span_id, r.exception

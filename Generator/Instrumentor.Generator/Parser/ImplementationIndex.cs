@@ -13,7 +13,7 @@ namespace Instrumentor.Generator.Parser;
 /// </summary>
 /// <remarks>
 /// Only types and methods of this compilation are considered: an implementation in a referenced assembly is not
-/// dispatched to (its calls through the interface stay untraced; INSTR010 tells the library's author).
+/// dispatched to, so its calls through the interface stay untraced (docs/rules/INSTR010.md, "Known limits").
 /// </remarks>
 internal sealed class ImplementationIndex
 {
