@@ -80,6 +80,13 @@ internal sealed class Pipeline
         {
             if (_queue is null)
             {
+                if (Volatile.Read(ref _stopped) != 0)
+                {
+                    // Stopped without ever starting (the start failed): nothing will take it.
+                    Interlocked.Increment(ref _counters.DroppedAtEnqueue);
+                    return;
+                }
+
                 _early.Enqueue(record);
                 return;
             }
