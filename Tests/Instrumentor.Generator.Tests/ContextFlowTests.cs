@@ -1,8 +1,11 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Instrumentor.Generator.Tests.Infrastructure;
 using Instrumentor.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Instrumentor.Generator.Tests;
 
@@ -221,6 +224,26 @@ public class ContextFlowTests
         IReadOnlyList<RecordedSpan> spans = Run("Plain");
         spans.Single(s => s.Process == "Flow.Work.Child").ParentSpanId
             .ShouldBe(spans.Single(s => s.Process == "Flow.Work.Plain").SpanId);
+    }
+
+    [Test]
+    public void A_method_of_a_referenced_project_seen_as_source_gets_the_flowing_wrapper_and_no_generator_error()
+    {
+        // The IDE references a project as its compilation: the method's syntax is in another compilation.
+        CSharpCompilation library = GeneratorHarness.Compile("Library", OutputKind.DynamicallyLinkedLibrary, Array.Empty<MetadataReference>(), """
+            namespace Lib;
+            public static class Service { [Instrumentor.Monitor] public static int Compute(int n) => n + 1; }
+            """);
+        CSharpCompilation app = GeneratorHarness.Compile("App", OutputKind.DynamicallyLinkedLibrary, new[] { library.ToMetadataReference() }, """
+            namespace App;
+            public static class Caller { public static int Call() => Lib.Service.Compute(1); }
+            """);
+
+        GeneratorResult result = GeneratorHarness.Run(app);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompilationProblems.ShouldBeEmpty();
+        result.GeneratedSource!.ShouldContain("SyncSpan.StartFlowing(");
     }
 
     private IReadOnlyList<RecordedSpan> Run(string entry)

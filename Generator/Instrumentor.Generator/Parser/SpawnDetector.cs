@@ -81,10 +81,25 @@ internal static class SpawnDetector
 
     private static bool Inspect(IMethodSymbol method, Compilation compilation)
     {
+        try
+        {
+            return InspectBody(method, compilation);
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            // The generator never breaks a build: when in doubt, the wrapper that nests correctly.
+            return true;
+        }
+    }
+
+    private static bool InspectBody(IMethodSymbol method, Compilation compilation)
+    {
         bool sawBody = false;
         foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
         {
-            SyntaxNode? body = BodyOf(reference.GetSyntax());
+            // A method of a referenced project seen as source (the IDE's compilation references) has its syntax in
+            // another compilation, whose semantic model is not ours: treated as having no body here.
+            SyntaxNode? body = compilation.ContainsSyntaxTree(reference.SyntaxTree) ? BodyOf(reference.GetSyntax()) : null;
             if (body is null)
             {
                 continue;
