@@ -7,7 +7,8 @@ namespace Instrumentor.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet suite of Instrumentor (docs/benchmarks.md). Any BDN arguments work (<c>--filter</c>, <c>--job</c>);
-/// <c>--throughput</c> instead runs the end-to-end SQLite throughput measurement (not a BDN benchmark).
+/// <c>--throughput</c> instead runs the end-to-end SQLite throughput measurement, <c>--store-queries</c> the view SQL
+/// on a 10,000,000-span store (neither is a BDN benchmark).
 /// </summary>
 internal static class Program
 {
@@ -16,6 +17,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--throughput")
         {
             return Throughput.ThroughputRun.Execute(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "--store-queries")
+        {
+            return Throughput.StoreQueryRun.Execute(args.AsSpan(1).ToArray());
         }
 
         // Min and Median next to Mean: on a shared 2-core machine, preemption only ever adds time, so the minimum of
