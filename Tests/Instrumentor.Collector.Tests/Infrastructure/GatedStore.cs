@@ -34,6 +34,8 @@ internal sealed class GatedStore(ITraceStore inner) : ITraceStore
 
     public long UsedBytes() => inner.UsedBytes();
 
+    public long SpanCount() => inner.SpanCount();
+
     public void Dispose()
     {
         Gate.Set();
