@@ -23,8 +23,8 @@ export function renderSparkline(container: HTMLElement, buckets: StatsBucket[]):
     ],
     series: [
       {},
-      { label: "calls", scale: "calls", stroke: "#5b9bf8", fill: "rgba(91,155,248,0.25)", paths: uPlot.paths.bars!({ size: [0.8, 40] }) },
-      { label: "errors", scale: "calls", stroke: "#f0616d", fill: "rgba(240,97,109,0.45)", paths: uPlot.paths.bars!({ size: [0.8, 40] }) },
+      { label: "calls", scale: "calls", stroke: "#5b9bf8", fill: "rgba(91,155,248,0.25)", points: { show: false }, paths: uPlot.paths.bars!({ size: [0.8, 40] }) },
+      { label: "errors", scale: "calls", stroke: "#f0616d", fill: "rgba(240,97,109,0.45)", points: { show: false }, paths: uPlot.paths.bars!({ size: [0.8, 40] }) },
       { label: "p95 ms", scale: "ms", stroke: "#e6b450", width: 2, spanGaps: true },
     ],
   };

@@ -19,6 +19,17 @@ export class TraceTable {
   readonly element: HTMLElement;
   private readonly from = h("input", { testId: "filter-from", attrs: { type: "datetime-local", step: "1", "aria-label": "From (UTC)" } });
   private readonly to = h("input", { testId: "filter-to", attrs: { type: "datetime-local", step: "1", "aria-label": "To (UTC)" } });
+  /** Shortcuts that set From to a moment ago and clear To. */
+  private readonly range = h(
+    "select",
+    { testId: "filter-range", attrs: { "aria-label": "Time range" } },
+    h("option", { attrs: { value: "" } }, "Any time"),
+    h("option", { attrs: { value: "15" } }, "Last 15 minutes"),
+    h("option", { attrs: { value: "60" } }, "Last hour"),
+    h("option", { attrs: { value: "360" } }, "Last 6 hours"),
+    h("option", { attrs: { value: "1440" } }, "Last 24 hours"),
+    h("option", { attrs: { value: "custom", hidden: "" } }, "Custom range"),
+  );
   private readonly process = h("input", {
     testId: "filter-process",
     attrs: { type: "search", list: "process-names", placeholder: "Process", "aria-label": "Process", spellcheck: "false" },
@@ -58,6 +69,7 @@ export class TraceTable {
     const filters = h(
       "form",
       { className: "filters", attrs: { role: "search" }, on: { submit: (e) => (e.preventDefault(), this.applyFilters("push")) } },
+      this.range,
       h("label", null, "From ", this.from),
       h("label", null, "To ", this.to),
       h("span", { className: "utc-note" }, "UTC"),
@@ -68,6 +80,12 @@ export class TraceTable {
     );
     for (const input of [this.from, this.to, this.status]) input.addEventListener("change", () => this.applyFilters("push"));
     this.process.addEventListener("change", () => this.applyFilters("push"));
+    this.range.addEventListener("change", () => {
+      const minutes = Number(this.range.value);
+      this.from.value = minutes > 0 ? toInput(new Date(Date.now() - minutes * 60_000).toISOString()) : "";
+      this.to.value = "";
+      this.applyFilters("push");
+    });
     this.search.addEventListener("input", () => {
       clearTimeout(this.searchTimer);
       this.searchTimer = window.setTimeout(() => this.applyFilters("replace"), 250);
@@ -254,6 +272,7 @@ export class TraceTable {
   }
 
   private writeInputs(filters: Filters): void {
+    if (document.activeElement !== this.range) this.range.value = filters.from || filters.to ? "custom" : "";
     setIfIdle(this.from, toInput(filters.from));
     setIfIdle(this.to, toInput(filters.to));
     setIfIdle(this.process, filters.process);
