@@ -151,6 +151,48 @@ public class UnusualShapeTests
     }
 
     [Test]
+    public void Results_that_may_point_into_ref_arguments_dynamic_parameters_and_ref_struct_type_arguments_are_traced()
+    {
+        // Found by the combinatorial test: a ref (or Span) result of a call with a ref argument may only escape through
+        // a return statement (CS9079, CS8347); a dynamic parameter made the wrapper's own call dynamically bound
+        // (CS1510 with a ref return); a value of a type parameter that allows ref structs cannot be captured
+        // generically (CS9244).
+        const string source = """
+            using System;
+            using Instrumentor;
+            namespace App;
+            public static class Refs
+            {
+                private static int s_cell;
+                [Monitor] public static ref int Pick(ref int value, bool own) { if (own) return ref value; return ref s_cell; }
+                [Monitor] public static Span<int> Wrap(ref int value) => new Span<int>(ref value);
+                [Monitor] public static ref readonly int Same(dynamic ignored) => ref s_cell;
+                [Monitor] public static int Describe(dynamic value) => value is int ? 1 : 2;
+                public static int Describe(int value) => 3;
+                [Monitor] public static int Size<T>(T value) where T : allows ref struct => 4;
+            }
+            public static class Entry
+            {
+                public static string Run()
+                {
+                    int x = 1;
+                    Refs.Pick(ref x, own: true) = 5;
+                    Refs.Wrap(ref x)[0]++;
+                    Span<int> span = stackalloc int[] { 1 };
+                    return x + ";" + Refs.Same("a") + ";" + Refs.Describe((object)7) + ";" + Refs.Size(span);
+                }
+            }
+            """;
+
+        IReadOnlyList<RecordedSpan> spans = RunTraced(source, "6;0;1;4");
+
+        spans.Single(s => s.Process == "App.Refs.Pick").Inputs["value"].ShouldBe("1");
+        spans.Single(s => s.Process == "App.Refs.Wrap").Result.ShouldBe("[Span<int> Length=1]");
+        spans.Single(s => s.Process == "App.Refs.Describe").Inputs["value"].ShouldBe("<dynamic>");
+        spans.Single(s => s.Process == "App.Refs.Size").Inputs["value"].ShouldBe("<T>");
+    }
+
+    [Test]
     public void Shapes_no_wrapper_can_stand_in_for_are_left_as_written()
     {
         // __arglist, a static abstract interface member (called as T.M()), a partial method without implementation
@@ -197,13 +239,18 @@ public class UnusualShapeTests
                 [Monitor] public static int Fail(int x) => throw new InvalidOperationException("x" + x);
                 [Monitor] private int Hidden(int x) => Fail(x);
                 public int Run(int x) => Hidden(x);
+                [Monitor] public static System.Collections.Generic.IEnumerable<int> Items() { yield return 1; throw new InvalidOperationException("items"); }
             }
             public static class Entry
             {
                 public static string Run()
                 {
-                    try { new Work().Run(1); return "no exception"; }
-                    catch (InvalidOperationException e) { return e.StackTrace!; }
+                    string first, second;
+                    try { new Work().Run(1); first = "no exception"; }
+                    catch (InvalidOperationException e) { first = e.StackTrace!; }
+                    try { foreach (int i in Work.Items()) { } second = "no exception"; }
+                    catch (InvalidOperationException e) { second = e.StackTrace!; }
+                    return first + "\n--\n" + second;
                 }
             }
             """;

@@ -116,6 +116,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     }
 
     /// <summary>Runs <paramref name="step"/> with this span as the current one (children of the iterator body).</summary>
+    [StackTraceHidden]
     internal TResult InFrame<TState, TResult>(TState state, Func<TState, TResult> step)
     {
         AsyncSpanFrame? saved = SpanContext.CurrentAsyncFrame;
@@ -159,12 +160,14 @@ public sealed class EnumerationSpan : AsyncSpanFrame
 
         object? IEnumerator.Current => inner.Current;
 
+        // Hidden, like the wrapper: an exception of the iterator body shows the stack trace of an untraced enumeration.
+        [StackTraceHidden]
         public bool MoveNext()
         {
             bool more;
             try
             {
-                more = span.InFrame(inner, static e => e.MoveNext());
+                more = span.InFrame(inner, [StackTraceHidden] static (e) => e.MoveNext());
             }
             catch (Exception ex) when (span.Fail(ex))
             {
@@ -176,6 +179,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
 
         public void Reset() => inner.Reset();
 
+        [StackTraceHidden]
         public void Dispose()
         {
             try
@@ -202,13 +206,14 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     {
         public T Current => inner.Current;
 
+        [StackTraceHidden]
         public async ValueTask<bool> MoveNextAsync()
         {
             bool more;
             try
             {
                 // The frame is set while the iterator's synchronous part runs; its continuations capture it.
-                more = await span.InFrame(inner, static e => e.MoveNextAsync()).ConfigureAwait(false);
+                more = await span.InFrame(inner, [StackTraceHidden] static (e) => e.MoveNextAsync()).ConfigureAwait(false);
             }
             catch (Exception ex) when (span.Fail(ex))
             {
@@ -218,6 +223,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
             return span.Stepped(more);
         }
 
+        [StackTraceHidden]
         public async ValueTask DisposeAsync()
         {
             try

@@ -47,6 +47,8 @@ public sealed class UninterceptableTargetAnalyzerTests
             {
                 [{|#2:Monitor|}] public static int Count(int first, __arglist) => first;
                 [{|#3:Monitor|}] static partial void Nothing(int x);
+                [{|#5:Monitor|}] public static int RefDynamic(ref dynamic value) => 0;
+                [Monitor] public static int Dynamic(dynamic value) => 0;
                 [Monitor] public static partial int Implemented(int x);
                 public static partial int Implemented(int x) => x;
             }
@@ -62,7 +64,8 @@ public sealed class UninterceptableTargetAnalyzerTests
             Expected("IParse<TSelf>.Zero()", "a static abstract or virtual interface member (called through a type parameter)", 1),
             Expected("Odd.Count(int, __arglist)", "a method with __arglist", 2),
             Expected("Odd.Nothing(int)", "a partial method without implementation (the compiler removes its calls)", 3),
-            Expected("Box<T>.Same<T>(T)", "a generic method whose type parameter has the name of one of its type's", 4));
+            Expected("Box<T>.Same<T>(T)", "a generic method whose type parameter has the name of one of its type's", 4),
+            Expected("Odd.RefDynamic(ref dynamic)", "a method with a dynamic parameter passed by reference", 5));
 
     [Test]
     public Task Monitor_on_property_getter_is_reported() =>
