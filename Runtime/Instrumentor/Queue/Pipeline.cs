@@ -76,6 +76,13 @@ internal sealed class Pipeline
     /// <summary>Before the queues exist: keep the record for the starter to move (the lock orders it with the hand-over).</summary>
     private void EnqueueEarly(ref SpanRecord record)
     {
+        if (Options.OverflowPolicy == OverflowPolicy.Block)
+        {
+            // Policy Block (tests only) makes the producer wait for room: it waits for the queues to exist too, so the
+            // starter never has to block on a full ring while moving early records (nor hold up a shutdown doing so).
+            _ready.Task.Wait();
+        }
+
         lock (_earlyLock)
         {
             if (_queue is null)
@@ -199,6 +206,13 @@ internal sealed class Pipeline
         }
 
         long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        if (!_starter.Join(timeout) && Volatile.Read(ref _queue) is { } starting)
+        {
+            // The starter is still moving early records (a full ring under policy Block): closing the queues ends
+            // its wait (what it could not move is counted as dropped).
+            starting.Complete();
+        }
+
         _starter.Join();
         if (_queue is not { } queue || _writer is not { } writer)
         {
