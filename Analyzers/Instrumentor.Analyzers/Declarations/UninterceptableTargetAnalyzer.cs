@@ -124,6 +124,11 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
             {
                 return "a method with a pointer parameter";
             }
+
+            if (parameter.Type.TypeKind == TypeKind.Dynamic && parameter.RefKind != RefKind.None)
+            {
+                return "a method with a dynamic parameter passed by reference";
+            }
         }
 
         if (method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol)

@@ -114,6 +114,12 @@ internal static class InterceptorEmitter
                 }
             }
 
+            if (target.Shape == ReturnShape.Value && (byRef || target.ReturnsRefLike))
+            {
+                WriteReturnInsideTry(writer, target, accessor, returnType, byRef, capturesResult);
+                return;
+            }
+
             string? resultVariable = isAsync ? "__task" : target.Shape is ReturnShape.Value or ReturnShape.Enumerable or ReturnShape.AsyncEnumerable ? "__result" : null;
             if (resultVariable is not null)
             {
@@ -168,6 +174,39 @@ internal static class InterceptorEmitter
             {
                 writer.Line(byRef ? $"return ref {resultVariable};" : $"return {resultVariable};");
             }
+        }
+    }
+
+    /// <summary>
+    /// A ref return, or a ref struct value, may point into a ref argument: the compiler lets it escape only through a
+    /// return statement, so the result is declared where it is bound and returned inside the <c>try</c>. The record is
+    /// completed before the frame is restored (Complete does not look at the frame).
+    /// </summary>
+    private static void WriteReturnInsideTry(SourceWriter writer, TargetMethodSpec target, string accessor, string returnType, bool byRef, bool capturesResult)
+    {
+        using (writer.Scope("try"))
+        {
+            writer.Line($"{returnType} __result = {(byRef ? "ref " : "")}{Call(target, accessor)};");
+            if (capturesResult)
+            {
+                using (writer.Scope("if (__span.IsSampled)"))
+                {
+                    WriteCapture(writer, "__span.SetResult(", target.ResultCapture, "__result");
+                }
+            }
+
+            writer.Line("__span.Complete();");
+            writer.Line(byRef ? "return ref __result;" : "return __result;");
+        }
+
+        using (writer.Scope($"catch (global::System.Exception __exception) when (__span.Fail(__exception))"))
+        {
+            writer.Line("throw;");
+        }
+
+        using (writer.Scope("finally"))
+        {
+            writer.Line("__span.Exit();");
         }
     }
 

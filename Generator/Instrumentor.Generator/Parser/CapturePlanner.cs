@@ -56,6 +56,18 @@ internal static class CapturePlanner
             return new CaptureSpec(CaptureKind.Formatter, formatter, "", "");
         }
 
+        if (type.TypeKind == TypeKind.Dynamic)
+        {
+            // Any expression on a dynamic value is bound at run time: record the type name only.
+            return CaptureSpec.AsText("<dynamic>", nullable: false);
+        }
+
+        if (type is ITypeParameterSymbol { AllowsRefLikeType: true })
+        {
+            // It may be a ref struct, which no generic capture can take (CS9244): record the type name only.
+            return CaptureSpec.AsText("<" + Display(type) + ">", nullable: false);
+        }
+
         if (type is ITypeParameterSymbol)
         {
             return CaptureSpec.ByFactory("FromGeneric");

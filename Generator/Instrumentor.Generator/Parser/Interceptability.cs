@@ -26,7 +26,9 @@ internal static class Interceptability
 
         foreach (IParameterSymbol parameter in method.Parameters)
         {
-            if (parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || !IsVisible(parameter.Type, compilation))
+            // A dynamic passed by reference cannot be cast to object: the wrapper's call would be bound at run time.
+            if (parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || !IsVisible(parameter.Type, compilation)
+                || (parameter.Type.TypeKind == TypeKind.Dynamic && parameter.RefKind != RefKind.None))
             {
                 return false;
             }

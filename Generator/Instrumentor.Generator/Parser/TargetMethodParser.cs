@@ -33,7 +33,9 @@ internal static class TargetMethodParser
                 Escape(parameter.Name),
                 TypeName(parameter.Type, parameter.NullableAnnotation),
                 SignaturePrefix(parameter.RefKind),
-                ArgumentPrefix(parameter.RefKind),
+                // A dynamic argument would make the wrapper's call dynamically bound (overloads picked at run time):
+                // passed as object, it binds at compile time to the target, as the original call did.
+                parameter.Type.TypeKind == TypeKind.Dynamic ? "(object)" : ArgumentPrefix(parameter.RefKind),
                 IsThis: method.IsExtensionMethod && parameter.Ordinal == 0,
                 CapturePlanner.ForParameter(parameter, settings, formatters))
             {
@@ -56,9 +58,11 @@ internal static class TargetMethodParser
             GenericsReader.Read(method),
             ReceiverPrefix(method),
             method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "",
-            accessor)
+            accessor);
+        spec = spec with
         {
             UsesObsolete = ObsoleteReader.Involved(method),
+            ReturnsRefLike = !method.ReturnsVoid && (method.ReturnType.IsRefLikeType || method.ReturnType is ITypeParameterSymbol { AllowsRefLikeType: true }),
         };
         return accessor == AccessorKind.StaticMethodOfStaticClass
             ? spec with { AccessorTypeName = RuntimeTypeName(method.ContainingType) }

@@ -36,6 +36,9 @@ internal sealed record TargetMethodSpec(
 
     /// <summary>For <see cref="AccessorKind.StaticMethodOfStaticClass"/>: the runtime name of the class (<c>Ns.Outer+Inner, Assembly</c>).</summary>
     public string AccessorTypeName { get; init; } = "";
+
+    /// <summary>Whether the result is a ref struct (or a type parameter that allows one): it may point into a ref argument.</summary>
+    public bool ReturnsRefLike { get; init; }
 }
 
 /// <summary>How the wrapper calls its target.</summary>

@@ -17,6 +17,9 @@ internal static class GeneratorHarness
     internal static CSharpParseOptions ParseOptions { get; } = new CSharpParseOptions(LanguageVersion.Latest)
         .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "Instrumentor.Generated") });
 
+    /// <summary>The framework assemblies and Instrumentor, which every sample compiles against.</summary>
+    internal static ImmutableArray<MetadataReference> References => s_references.Value;
+
     internal static CSharpCompilation Compile(params string[] sources) => Compile(OutputKind.DynamicallyLinkedLibrary, sources);
 
     internal static CSharpCompilation Compile(OutputKind kind, params string[] sources) =>

@@ -104,10 +104,15 @@ namespace Instrumentor.Generated
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(i));
             }
-            ref int __result = ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>();
             try
             {
-                __result = ref __receiver.Cell(i);
+                ref int __result = ref __receiver.Cell(i);
+                if (__span.IsSampled)
+                {
+                    __span.SetResult(global::Instrumentor.Runtime.CapturedValue.FromInt64(__result));
+                }
+                __span.Complete();
+                return ref __result;
             }
             catch (global::System.Exception __exception) when (__span.Fail(__exception))
             {
@@ -117,12 +122,6 @@ namespace Instrumentor.Generated
             {
                 __span.Exit();
             }
-            if (__span.IsSampled)
-            {
-                __span.SetResult(global::Instrumentor.Runtime.CapturedValue.FromInt64(__result));
-            }
-            __span.Complete();
-            return ref __result;
         }
 
         private static readonly global::Instrumentor.Runtime.MonitorSite s_site3 = new global::Instrumentor.Runtime.MonitorSite(
