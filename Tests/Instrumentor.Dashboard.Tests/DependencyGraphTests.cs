@@ -12,7 +12,9 @@ public sealed class DependencyGraphTests : DashboardTest
 
         var graph = ByTestId("dependency-graph");
         await Expect(graph.Locator("canvas").First).ToBeVisibleAsync();
-        await Expect(graph).ToHaveAttributeAsync("data-nodes", "9");
+        // The last hour by default: every process of the dataset but the nightly report of 3 hours ago.
+        await Expect(graph).ToHaveAttributeAsync("data-nodes", "8");
+        await Expect(Page.Locator($".graph-table tr[data-process='{Dataset.Nightly}']")).ToHaveCountAsync(0);
         // PlaceOrder → PriceOrder, Reserve, Charge; Run → ImportChunk → ImportRow.
         await Expect(graph).ToHaveAttributeAsync("data-edges", "5");
         var charge = Page.Locator($".graph-table tr[data-process='{Dataset.Charge}'] td");
@@ -21,5 +23,15 @@ public sealed class DependencyGraphTests : DashboardTest
         await Expect(charge.Nth(4)).ToContainTextAsync("ago");
         await ScreenshotAsync("dependency-graph");
         PageErrors.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Graph_follows_the_time_range_of_the_url()
+    {
+        var now = DashboardFixture.Data.Now;
+        await OpenAsync($"/?view=graph&from={now.AddHours(-4):yyyy-MM-dd'T'HH:mm:ss'Z'}&to={now.AddHours(-2):yyyy-MM-dd'T'HH:mm:ss'Z'}");
+
+        await Expect(ByTestId("dependency-graph")).ToHaveAttributeAsync("data-nodes", "1");
+        await Expect(Page.Locator($".graph-table tr[data-process='{Dataset.Nightly}'] td").Nth(1)).ToHaveTextAsync(Dataset.NightlySpans.ToString());
     }
 }

@@ -16,6 +16,7 @@ export class DependencyGraphView {
   private readonly table = h("tbody", null);
   private graph: cytoscape.Core | null = null;
   private request: AbortController | null = null;
+  private defaultRange = true;
 
   constructor(private readonly app: AppContext) {
     this.element = h(
@@ -41,8 +42,12 @@ export class DependencyGraphView {
     const request = new AbortController();
     this.request = request;
     const { from, to } = this.app.state().filters;
+    // Without a range the graph covers the last hour: joining every child to its parent over a whole large store
+    // takes the server minutes, and the last hour is what a user opening the graph wants to see.
+    this.defaultRange = !from && !to;
+    const since = this.defaultRange ? new Date(Date.now() - 3_600_000).toISOString() : from;
     void api
-      .graph({ from: from || undefined, to: to || undefined }, request.signal)
+      .graph({ from: since || undefined, to: to || undefined }, request.signal)
       .then(async (graph) => {
         const { default: cytoscape } = await import("cytoscape");
         if (!request.signal.aborted) this.render(graph, cytoscape);
@@ -54,7 +59,7 @@ export class DependencyGraphView {
 
   private render(graph: Graph, cytoscape: typeof import("cytoscape")): void {
     const now = Date.now();
-    this.summary.textContent = `${graph.nodes.length} processes · ${graph.edges.length} call edges`;
+    this.summary.textContent = `${graph.nodes.length} processes · ${graph.edges.length} call edges · ${this.defaultRange ? "last hour (set From / To on the traces page for another range)" : "the traces page's From / To"}`;
     replaceChildren(
       this.table,
       ...[...graph.nodes]
