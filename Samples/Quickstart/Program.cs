@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading.Tasks;
 using Instrumentor;
 using Quickstart;
@@ -35,4 +36,8 @@ if (!await Monitoring.FlushAsync(TimeSpan.FromSeconds(5)))
 
 string databasePath = new MonitoringOptions().DatabasePath!;
 TraceReport.Print(databasePath, runStart);
+// The one command that serves these traces (query API, live spans) from a clone of the repository.
+Console.WriteLine();
+Console.WriteLine("Serve these traces with the collector:");
+Console.WriteLine($"  dotnet run --project Server/Instrumentor.Collector -- serve --db \"{Path.GetFullPath(databasePath)}\"");
 return 0;

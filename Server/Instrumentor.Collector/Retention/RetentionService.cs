@@ -61,7 +61,7 @@ internal sealed class RetentionService : IDisposable
         {
             while (true)
             {
-                int n = await _writer.RunAsync(store => store.UsedBytes() <= max ? -1 : store.PurgeOldest(BatchSize), cancellationToken).ConfigureAwait(false);
+                int n = await _writer.RunAsync(store => PurgeForSize(store, max), cancellationToken).ConfigureAwait(false);
                 if (n <= 0)
                 {
                     break;
@@ -81,6 +81,23 @@ internal sealed class RetentionService : IDisposable
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// Deletes about the share of the oldest spans by which the store is over <paramref name="max"/> (at least one, at
+    /// most <see cref="BatchSize"/>), so a small limit keeps the newest spans instead of emptying the store in one batch.
+    /// </summary>
+    private static int PurgeForSize(ITraceStore store, long max)
+    {
+        long used = store.UsedBytes();
+        if (used <= max)
+        {
+            return -1;
+        }
+
+        long spans = store.SpanCount();
+        int share = (int)Math.Clamp((long)Math.Ceiling(spans * (double)(used - max) / used), 1, BatchSize);
+        return store.PurgeOldest(share);
     }
 
     public void Dispose()

@@ -35,6 +35,9 @@ internal interface ITraceStore : IDisposable
     /// a file that cannot shrink (made without auto_vacuum) reuses its free pages instead. Writer thread only.</summary>
     long UsedBytes();
 
+    /// <summary>Spans stored (writer thread; used to size a purge).</summary>
+    long SpanCount();
+
     /// <summary>The read side.</summary>
     ITraceQueries Queries { get; }
 }

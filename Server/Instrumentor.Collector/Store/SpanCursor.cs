@@ -28,13 +28,14 @@ internal readonly record struct SpanCursor(string Ts, long RowId)
         }
 
         byte[] bytes = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out int written) || written != 8 + SpanText.TimestampLength)
+        // The Try… method throws on characters outside the alphabet; the OperationStatus one reports them.
+        if (Base64Url.DecodeFromChars(text, bytes, out _, out int written) != System.Buffers.OperationStatus.Done || written != 8 + SpanText.TimestampLength)
         {
             return false;
         }
 
         string ts = Encoding.UTF8.GetString(bytes, 8, written - 8);
-        if (StoreText.ParseTimestamp(ts) == 0 || ts[4] != '-' || ts[10] != ' ')
+        if (!StoreText.IsTimestamp(ts))
         {
             return false;
         }

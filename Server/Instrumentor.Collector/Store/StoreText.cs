@@ -45,6 +45,26 @@ internal static class StoreText
         return seconds * 1_000_000 + micros;
     }
 
+    /// <summary>Whether <paramref name="text"/> has the store's timestamp layout (digits where digits go).</summary>
+    public static bool IsTimestamp(string text)
+    {
+        if (text.Length != SpanText.TimestampLength)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < text.Length; i++)
+        {
+            char expected = i switch { 4 or 7 => '-', 10 => ' ', 13 or 16 => ':', 19 => '.', _ => '0' };
+            if (expected == '0' ? !char.IsAsciiDigit(text[i]) : text[i] != expected)
+            {
+                return false;
+            }
+        }
+
+        return DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out _);
+    }
+
     /// <summary>Parses exactly <paramref name="digits"/> (16 or 32) hex digits, either case.</summary>
     public static bool TryParseHex(ReadOnlySpan<char> text, int digits, out ulong high, out ulong low)
     {

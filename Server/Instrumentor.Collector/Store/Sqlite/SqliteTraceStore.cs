@@ -162,6 +162,14 @@ internal sealed class SqliteTraceStore : ITraceStore
     }
 
     /// <inheritdoc />
+    public long SpanCount()
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM span;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _spans.Dispose();
