@@ -60,6 +60,33 @@ public sealed class UntracedReferenceAnalyzerTests
             Expected("call of a generic method with its own type parameters (recursion)", method: "Sorter.Sort<TKey>(TKey, int)"));
 
     [Test]
+    public Task A_struct_calling_its_own_method_on_this_inside_a_generic_type_is_reported() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Outer<T>
+            {
+                public record struct Holder
+                {
+                    public int F;
+                    [Monitor] public int Bump(int by) { F += by; return F; }
+                    public int Inside() => {|#0:this.Bump(3)|};
+                }
+            }
+            struct Plain
+            {
+                public int F;
+                [Monitor] public int Bump(int by) { F += by; return F; }
+                public int Inside() => this.Bump(3);
+            }
+            static class Outside
+            {
+                public static int Use() { var h = new Outer<int>.Holder(); return h.Bump(1); }
+            }
+            """,
+            Expected("call of a struct's own method on 'this' inside a generic type", method: "Outer<T>.Holder.Bump(int)"));
+
+    [Test]
     public Task A_dynamically_bound_call_is_reported() =>
         Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
             Calc + """
