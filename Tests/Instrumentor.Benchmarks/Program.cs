@@ -8,7 +8,7 @@ namespace Instrumentor.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet suite of Instrumentor (docs/benchmarks.md). Any BDN arguments work (<c>--filter</c>, <c>--job</c>);
 /// <c>--throughput</c> instead runs the end-to-end SQLite throughput measurement, <c>--store-queries</c> the view SQL
-/// on a 10,000,000-span store (neither is a BDN benchmark).
+/// on a 10,000,000-span store, <c>--collector-load</c> the ingest of a real collector over HTTP (none is a BDN benchmark).
 /// </summary>
 internal static class Program
 {
@@ -22,6 +22,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--store-queries")
         {
             return Throughput.StoreQueryRun.Execute(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "--collector-load")
+        {
+            return Collector.CollectorLoadRun.ExecuteAsync(args.AsSpan(1).ToArray()).GetAwaiter().GetResult();
         }
 
         // Min and Median next to Mean: on a shared 2-core machine, preemption only ever adds time, so the minimum of

@@ -4,10 +4,12 @@
 #   Tests/Instrumentor.Benchmarks/run.sh              # everything (about 15 minutes on 2 cores)
 #   Tests/Instrumentor.Benchmarks/run.sh caller queue # only some parts
 #
-# Parts: caller, dispatch, async, queue, sqlite, pieces, throughput, store, generator (store: not in the default set; it builds
+# Parts: caller, dispatch, async, queue, sqlite, pieces, throughput, store, collector, generator (collector: a real
+# `instrumentor serve` fed over loopback HTTP for 30 s, not in the default set; store: not in the default set; it builds
 # a 10,000,000-span store of ~3.5 GB in the temp folder, kept for reuse).
 # BDN_ARGS overrides the job (default: "--job short --iterationCount 15 --iterationTime 250": 1 launch, 3 warm-up
 # and 15 measured iterations of 250 ms; the tables also show Min and Median, the robust figures on a shared machine).
+# COLLECTOR_ARGS passes options to the collector part (e.g. "--clients 8 --seconds 60").
 # Results (BDN's markdown tables and logs) go to Tests/Instrumentor.Benchmarks/BenchmarkDotNet.Artifacts/ and
 # Tests/Instrumentor.Benchmarks.Generator/BenchmarkDotNet.Artifacts/; the whole output, with the load average before
 # each part, is also saved to BenchmarkDotNet.Artifacts/run.log, and the throughput table to throughput.md.
@@ -45,8 +47,9 @@ for part in "${parts[@]}"; do
     pieces)     run_bdn '*HotPathPieceBenchmarks*' ;;
     throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
     store)      dotnet "$bench_dll" --store-queries | tee BenchmarkDotNet.Artifacts/store-queries.md ;;
+    collector)  dotnet "$bench_dll" --collector-load ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, throughput, store, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, throughput, store, collector, generator)" >&2; exit 2 ;;
   esac
 done
 
