@@ -35,6 +35,9 @@ internal sealed record CollectorOptions
     /// <summary>Bodies larger than this (after gzip) get 413.</summary>
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
+    /// <summary>The alert rules read from <c>--alerts FILE</c> (null: no alerts).</summary>
+    public Alerts.Config.AlertConfig? Alerts { get; init; }
+
     /// <summary>Requests that may wait for the writer; beyond it ingest answers 503 with Retry-After.</summary>
     public int WriterCapacity { get; init; } = DefaultWriterCapacity;
 }
