@@ -105,6 +105,7 @@ internal static class ServeCommand
                 MaxSizeBytes = parse.GetValue(maxSize),
                 MaxBodyBytes = parse.GetValue(maxBody) ?? CollectorOptions.DefaultMaxBodyBytes,
                 Alerts = rules,
+                AlertOutput = parse.InvocationConfiguration.Output,
             };
             return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
         });
@@ -144,6 +145,11 @@ internal static class ServeCommand
 
             string auth = options.ApiKeys.Count > 0 ? "ingest needs an API key" : "no API key (loopback only)";
             await output.WriteLineAsync($"{auth}{(options.ReadKey is null ? "" : "; the query API needs the read key")}. Ctrl+C stops.").ConfigureAwait(false);
+            if (options.Alerts is { } alerts)
+            {
+                await output.WriteLineAsync($"Alerts: {alerts.Rules.Count} rule(s) from {alerts.Path} (SIGHUP or saving the file reloads it)").ConfigureAwait(false);
+            }
+
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {

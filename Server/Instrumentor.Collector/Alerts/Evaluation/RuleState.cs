@@ -136,7 +136,7 @@ internal sealed class RuleState
 
     private void Add(DateTimeOffset at, string name, double? value, string? detail)
     {
-        _history.AddFirst(new AlertHistoryEntry(at, name, value, detail));
+        _history.AddFirst(new AlertHistoryEntry(at, _evaluations, name, value, detail));
         if (_history.Count > MaxHistory)
         {
             _history.RemoveLast();
