@@ -65,15 +65,36 @@ internal static class ServeCommand
             },
         };
 
+        var alerts = new Option<string?>("--alerts")
+        {
+            Description = "Alert rules (TOML, see docs/alerts.md); reloaded on SIGHUP or when the file changes.",
+            HelpName = "FILE",
+        };
+
         var command = new Command("serve", "Run the collector: ingest (/v1/uploads, /v1/uploads/stream, /api/ingest), the query API (/api/...) and live spans (/api/live).")
         {
-            db, urls, apiKeys, readKey, retention, maxSize, maxBody,
+            db, urls, apiKeys, readKey, retention, maxSize, maxBody, alerts,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             string[] keys = parse.GetValue(apiKeys) is { Length: > 0 } given
                 ? given
                 : (Environment.GetEnvironmentVariable("INSTRUMENTOR_API_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Alerts.Config.AlertConfig? rules = null;
+            if (parse.GetValue(alerts) is { } alertsFile)
+            {
+                try
+                {
+                    rules = Alerts.Config.AlertConfigReader.ReadFile(alertsFile);
+                }
+                catch (Alerts.Config.AlertConfigException e)
+                {
+                    // A collector must not start without the alerts its user asked for: bad usage, exit 2.
+                    await parse.InvocationConfiguration.Error.WriteLineAsync("instrumentor: " + e.Message).ConfigureAwait(false);
+                    return CollectorCommandLine.Usage;
+                }
+            }
+
             var options = new CollectorOptions
             {
                 Database = parse.GetValue(db)!,
@@ -83,6 +104,8 @@ internal static class ServeCommand
                 Retention = parse.GetValue(retention) ?? TimeSpan.FromHours(6),
                 MaxSizeBytes = parse.GetValue(maxSize),
                 MaxBodyBytes = parse.GetValue(maxBody) ?? CollectorOptions.DefaultMaxBodyBytes,
+                Alerts = rules,
+                AlertOutput = parse.InvocationConfiguration.Output,
             };
             return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
         });
@@ -122,6 +145,11 @@ internal static class ServeCommand
 
             string auth = options.ApiKeys.Count > 0 ? "ingest needs an API key" : "no API key (loopback only)";
             await output.WriteLineAsync($"{auth}{(options.ReadKey is null ? "" : "; the query API needs the read key")}. Ctrl+C stops.").ConfigureAwait(false);
+            if (options.Alerts is { } alerts)
+            {
+                await output.WriteLineAsync($"Alerts: {alerts.Rules.Count} rule(s) from {alerts.Path} (SIGHUP or saving the file reloads it)").ConfigureAwait(false);
+            }
+
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {

@@ -35,6 +35,15 @@ internal sealed record CollectorOptions
     /// <summary>Bodies larger than this (after gzip) get 413.</summary>
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
+    /// <summary>The alert rules read from <c>--alerts FILE</c> (null: no alerts).</summary>
+    public Alerts.Config.AlertConfig? Alerts { get; init; }
+
+    /// <summary>Where the alerts' <c>log</c> action and reports write their JSON lines (serve's output).</summary>
+    public System.IO.TextWriter? AlertOutput { get; init; }
+
+    /// <summary>How webhooks are retried (tests shorten the delays).</summary>
+    public Alerts.Actions.WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>Requests that may wait for the writer; beyond it ingest answers 503 with Retry-After.</summary>
     public int WriterCapacity { get; init; } = DefaultWriterCapacity;
 }

@@ -3,6 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Instrumentor.Collector.Alerts.Actions;
+using Instrumentor.Collector.Alerts.Api;
+using Instrumentor.Collector.Alerts.Evaluation;
+using Instrumentor.Collector.Alerts.Reload;
 using Instrumentor.Collector.Auth;
 using Instrumentor.Collector.Dashboard;
 using Instrumentor.Collector.Ingest;
@@ -49,6 +53,12 @@ internal sealed class CollectorServer : IAsyncDisposable
 
     public RetentionService Retention { get; }
 
+    /// <summary>The alert rules of <c>--alerts</c> (null without it).</summary>
+    public AlertEngine? Alerts { get; private set; }
+
+    /// <summary>Reloads the alerts file on SIGHUP or change (null without <c>--alerts</c>).</summary>
+    public AlertReloader? AlertReloader { get; private set; }
+
     /// <summary>The addresses Kestrel bound (with the real port when port 0 was asked).</summary>
     public IReadOnlyList<Uri> Addresses =>
         _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a)).ToList();
@@ -82,8 +92,17 @@ internal sealed class CollectorServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1;
         });
 
+        // Alerts read the store on their own read-only connections, never through the writer (docs/alerts.md).
+        AlertEngine? alerts = options.Alerts is { } rules
+            ? new AlertEngine(rules, new SqliteRuleRunner(store.Location), new AlertLog(options.AlertOutput ?? Console.Out), options.Webhooks)
+            : null;
+        if (alerts is not null)
+        {
+            builder.Services.AddSingleton<IHostedService>(alerts);
+        }
+
         WebApplication app = builder.Build();
-        var server = new CollectorServer(app, store, writer, live, retention);
+        var server = new CollectorServer(app, store, writer, live, retention) { Alerts = alerts };
         try
         {
             app.UseMiddleware<FaultMiddleware>();
@@ -98,6 +117,12 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         retention.Start();
+        if (alerts is not null)
+        {
+            server.AlertReloader = new AlertReloader(alerts, alerts.ConfigPath);
+            server.AlertReloader.Start();
+        }
+
         return server;
     }
 
@@ -116,6 +141,12 @@ internal sealed class CollectorServer : IAsyncDisposable
         {
         }
 
+        AlertReloader?.Dispose();
+        if (Alerts is not null)
+        {
+            await Alerts.DisposeAsync().ConfigureAwait(false);
+        }
+
         Retention.Dispose();
         Live.Dispose();
         Writer.Dispose();
@@ -128,6 +159,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         new IngestEndpoints(Writer, options).Map(_app);
         new QueryEndpoints(Store, Writer).Map(_app);
         new LiveEndpoint(Live).Map(_app);
+        new AlertEndpoints(Alerts).Map(_app);
         _app.MapDashboard(DashboardAssets.Embedded);
         // Unknown paths get a problem document too, not an empty 404.
         _app.MapFallback(context => Problems.Problem.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}; see docs/collector.md"));
