@@ -211,8 +211,10 @@ internal sealed class SqliteSpanSink : ISpanSink
             connection.Open();
             using (SqliteCommand pragmas = connection.CreateCommand())
             {
-                // busy_timeout first: switching a new file to WAL takes a lock another process may hold.
-                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+                // busy_timeout first: switching a new file to WAL takes a lock another process may hold. auto_vacuum
+                // takes effect only on a file that has no table yet (a new one): retention's incremental vacuum can then
+                // give freed pages back to the file system; on an existing file it changes nothing.
+                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
                 pragmas.ExecuteNonQuery();
             }
 

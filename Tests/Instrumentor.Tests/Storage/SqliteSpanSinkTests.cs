@@ -119,6 +119,16 @@ public class SqliteSpanSinkTests
     }
 
     [Test]
+    public void A_file_the_runtime_creates_uses_incremental_auto_vacuum_so_a_purge_can_shrink_it()
+    {
+        WriteSampleSpans();
+
+        using SqliteConnection connection = Open();
+        // 2 = INCREMENTAL (0 = NONE: freed pages would stay in the file for ever).
+        Scalar(connection, "PRAGMA auto_vacuum").ShouldBe(2L);
+    }
+
+    [Test]
     public void Reopening_an_existing_file_keeps_its_rows_and_appends()
     {
         WriteSampleSpans();
