@@ -51,6 +51,80 @@ public class ToolPackageTests
         output.ShouldContain("purge");
     }
 
+    [Test]
+    public async Task The_installed_tool_serves_ingests_and_answers_queries()
+    {
+        int port = FreePort();
+        string db = _work.Combine("served.db");
+        var start = new ProcessStartInfo(_tool, $"serve --db \"{db}\" --urls http://127.0.0.1:{port}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _work.Path,
+        };
+        using Process server = Process.Start(start)!;
+        // The output is drained (a full pipe would block the server) but not relied on: readiness is /healthz.
+        var output = new System.Text.StringBuilder();
+        server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        server.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            await WaitForHealthAsync(http, server, output);
+
+            string spanId = Events.NewSpanId();
+            using var body = new StringContent(Events.Stream(Events.Event(spanId: spanId)), System.Text.Encoding.UTF8, "application/json");
+            using HttpResponseMessage posted = await http.PostAsync("/v1/uploads/stream", body);
+            (await posted.Content.ReadAsStringAsync()).ShouldBe("""{"accepted":1,"duplicates":0}""");
+
+            string spans = await http.GetStringAsync("/api/spans");
+            spans.ShouldContain(spanId);
+            spans.ShouldContain("Shop.PricingService.PriceOrder");
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit(10_000);
+        }
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient http, Process server, System.Text.StringBuilder output)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited)
+            {
+                lock (output)
+                {
+                    Assert.Fail($"instrumentor serve exited with {server.ExitCode}: {output}");
+                }
+            }
+
+            try
+            {
+                using HttpResponseMessage health = await http.GetAsync("/healthz");
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        lock (output)
+        {
+            Assert.Fail("instrumentor serve did not answer /healthz within 60 s: " + output);
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
