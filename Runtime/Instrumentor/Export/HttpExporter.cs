@@ -155,6 +155,7 @@ internal sealed class HttpExporter : IDisposable
         if (_cursor < 0)
         {
             Interlocked.Exchange(ref _cursor, _outbox.ReadCursor());
+            UpdateBacklog(_outbox.LastRowId());
         }
 
         if (!_stopRequested)

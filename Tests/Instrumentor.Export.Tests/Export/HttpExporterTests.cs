@@ -211,7 +211,13 @@ public sealed class HttpExporterTests
             o.Timeout = TimeSpan.FromSeconds(30);
         });
         exporter.Notify(5);
-        await Task.Delay(200);
+        // The worker has read the outbox once its backlog shows the spans (then its request hangs).
+        for (int i = 0; i < 300 && exporter.Counters.Backlog != 5; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        exporter.Counters.Backlog.ShouldBe(5);
 
         var clock = Stopwatch.StartNew();
         exporter.Stop(TimeSpan.FromMilliseconds(500)).ShouldBeFalse();
