@@ -95,6 +95,44 @@ public sealed class MonitoringOptions
     /// <summary>The budget of the flush done by <see cref="Monitoring.Shutdown(TimeSpan)"/> at process exit.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
+    /// <summary>
+    /// Streams the spans the local store commits to an Instrumentor collector over HTTP. The store is the outbox: a
+    /// span stays in it until the collector acknowledged it, and the exporter resumes from its cursor after a restart.
+    /// Setting <c>INSTRUMENTOR_ENDPOINT</c> adds one such exporter without code.
+    /// </summary>
+    /// <param name="configure">Sets the endpoint and the other settings, starting from the defaults (and the environment).</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is null.</exception>
+    public MonitoringOptions AddHttpExporter(Action<HttpExporterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        // The variable's exporter is the default one: configuring an exporter in code replaces it (and keeps its key).
+        HttpExporterOptions exporter = _fromEnvironment is not null && _exporters.Remove(_fromEnvironment)
+            ? _fromEnvironment
+            : new HttpExporterOptions();
+        _fromEnvironment = null;
+        configure(exporter);
+        _exporters.Add(exporter);
+        return this;
+    }
+
+    /// <summary>The exporters to run (<see cref="AddHttpExporter"/>, or the one <c>INSTRUMENTOR_ENDPOINT</c> asks for).</summary>
+    /// <remarks>A method, not a property: the configuration binder's generator would try to bind a property.</remarks>
+    internal IReadOnlyList<HttpExporterOptions> Exporters() => _exporters;
+
+    private List<HttpExporterOptions> _exporters = new();
+    private HttpExporterOptions? _fromEnvironment;
+
+    /// <summary>The defaults, plus the exporter <c>INSTRUMENTOR_ENDPOINT</c> asks for, if set.</summary>
+    public MonitoringOptions()
+    {
+        _fromEnvironment = HttpExporterOptions.FromEnvironment();
+        if (_fromEnvironment is not null)
+        {
+            _exporters.Add(_fromEnvironment);
+        }
+    }
+
     /// <summary>The largest <see cref="QueueCapacity"/>: 2^24 slots (5 GiB of ring); beyond 2^30 the power-of-two rounding overflows.</summary>
     internal const int MaxQueueCapacity = 1 << 24;
 
@@ -145,10 +183,29 @@ public sealed class MonitoringOptions
         Require(PurgeInterval <= MaxWait, nameof(PurgeInterval), "must be at most " + MaxWait.ToString("c", CultureInfo.InvariantCulture));
         Require(System.Enum.IsDefined(OverflowPolicy), nameof(OverflowPolicy), "is not a known policy");
         Require(DatabasePath is null || DatabasePath.Trim().Length > 0, nameof(DatabasePath), "must not be empty (use null to disable the store)");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (HttpExporterOptions exporter in _exporters)
+        {
+            foreach ((string option, string message) in exporter.Problems())
+            {
+                problems.Add(("HttpExporter." + option, $"HttpExporterOptions.{option} {message}."));
+            }
+
+            Require(names.Add(exporter.EffectiveName), "HttpExporter.Name", $"'{exporter.EffectiveName}' is used by two exporters; give each its own Name (it names the cursor in the store)");
+        }
+
+        Require(_exporters.Count == 0 || DatabasePath is not null, nameof(DatabasePath),
+            "must be set when an HTTP exporter is configured: the local store is the exporter's outbox (spans stay there until the collector acknowledged them)");
         return problems;
     }
 
-    internal MonitoringOptions Clone() => (MonitoringOptions)MemberwiseClone();
+    internal MonitoringOptions Clone()
+    {
+        var clone = (MonitoringOptions)MemberwiseClone();
+        clone._exporters = _exporters.ConvertAll(e => e.Clone());
+        clone._fromEnvironment = null;
+        return clone;
+    }
 
     /// <summary>The file of records the store rejected: the database path + <c>.rejected</c> (or beside the spool without one).</summary>
     internal string EffectiveRejectedPath => DatabasePath is not null

@@ -48,4 +48,22 @@ public readonly record struct MonitoringStats
 
     /// <summary>Seconds between the oldest record of the last batch being produced and its commit.</summary>
     public double WriteLagSeconds { get; init; }
+
+    /// <summary>Spans the HTTP exporters got acknowledged by the collector (2xx; duplicates it already had included).</summary>
+    public long ExportSent { get; init; }
+
+    /// <summary>Export requests that failed after their retries, or met an open circuit; their spans stay in the store.</summary>
+    public long ExportFailed { get; init; }
+
+    /// <summary>Retried export requests (each attempt after the first).</summary>
+    public long ExportRetried { get; init; }
+
+    /// <summary>Spans the collector refused as bad input (400/413, found by bisecting), set aside in <c>&lt;db&gt;.export-rejected</c>.</summary>
+    public long ExportRejected { get; init; }
+
+    /// <summary>Committed spans the exporters have not had acknowledged yet (as of their last look at the store).</summary>
+    public long ExportBacklog { get; init; }
+
+    /// <summary>Whether an exporter's circuit is open or half-open (the collector failed repeatedly).</summary>
+    public bool ExportCircuitOpen { get; init; }
 }

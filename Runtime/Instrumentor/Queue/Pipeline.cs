@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -34,14 +35,23 @@ internal sealed class Pipeline
     private int _stopped;
 
     internal Pipeline(MonitoringOptions options, ISpanSink? sink)
+        : this(options, sink, Array.Empty<Export.HttpExporter>())
+    {
+    }
+
+    internal Pipeline(MonitoringOptions options, ISpanSink? sink, IReadOnlyList<Export.HttpExporter> exporters)
     {
         Options = options;
         _sink = sink;
+        Exporters = exporters;
         _starter = new Thread(Start) { IsBackground = true, Name = "Instrumentor start" };
         _starter.Start();
     }
 
     internal MonitoringOptions Options { get; }
+
+    /// <summary>The exporters reading committed spans from the store (each on its own worker, by its own cursor).</summary>
+    internal IReadOnlyList<Export.HttpExporter> Exporters { get; }
 
     /// <summary>The managed thread that allocated the queues and opened the spool (tests: never the caller's).</summary>
     internal int StartedOnThreadId { get; private set; }
@@ -56,7 +66,17 @@ internal sealed class Pipeline
     internal static Pipeline Create(MonitoringOptions options)
     {
         ISpanSink? sink = options.DatabasePath is null ? null : new SqliteSpanSink(options.DatabasePath, options.ServiceName);
-        return new Pipeline(options, sink);
+        var exporters = new List<Export.HttpExporter>();
+        if (options.DatabasePath is { } path)
+        {
+            // The store commits and acknowledges the queue; each exporter then reads what it committed (the outbox).
+            foreach (HttpExporterOptions exporter in options.Exporters())
+            {
+                exporters.Add(new Export.HttpExporter(exporter, path, ProcessSystemInfo.For(options.ServiceName)));
+            }
+        }
+
+        return new Pipeline(options, sink, exporters);
     }
 
     /// <summary>Adds a finished span; never blocks (except policy Block), never throws.</summary>
@@ -126,6 +146,22 @@ internal sealed class Pipeline
             }
 
             var writer = new BatchWriter(queue, _sink, _counters, _signal, Options, replay);
+            if (Exporters.Count > 0)
+            {
+                IReadOnlyList<Export.HttpExporter> exporters = Exporters;
+                writer.Committed = count =>
+                {
+                    foreach (Export.HttpExporter exporter in exporters)
+                    {
+                        exporter.Notify(count);
+                    }
+                };
+                foreach (Export.HttpExporter exporter in exporters)
+                {
+                    exporter.Start();
+                }
+            }
+
             if (_spooler is not null)
             {
                 Spooler spooler = _spooler;
@@ -181,7 +217,21 @@ internal sealed class Pipeline
 
         try
         {
-            return await barrier.Completion.WaitAsync(cancellation.Token).ConfigureAwait(false);
+            if (!await barrier.Completion.WaitAsync(cancellation.Token).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            // Committed to the store: now wait (within the same timeout) until every exporter has it acknowledged.
+            foreach (Export.HttpExporter exporter in Exporters)
+            {
+                if (!await exporter.FlushAsync().WaitAsync(cancellation.Token).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
         catch (OperationCanceledException)
         {
@@ -236,6 +286,7 @@ internal sealed class Pipeline
         }
 
         (long saved, long lost) = SaveRemaining(queue, deadline);
+        StopExporters(deadline);
         _spoolBarriers.AbandonAll();
         CloseSpool();
         if (writerEnded)
@@ -276,6 +327,19 @@ internal sealed class Pipeline
             long written = Volatile.Read(ref _counters.Written);
             long rejected = Volatile.Read(ref _counters.Rejected);
             long depth = (Volatile.Read(ref _queue)?.Depth ?? 0) + _early.Count;
+            long sent = 0, failed = 0, retried = 0, exportRejected = 0, backlog = 0;
+            bool circuitOpen = false;
+            foreach (Export.HttpExporter exporter in Exporters)
+            {
+                Export.ExportCounters c = exporter.Counters;
+                sent += Volatile.Read(ref c.Sent);
+                failed += Volatile.Read(ref c.Failed);
+                retried += Volatile.Read(ref c.Retried);
+                exportRejected += Volatile.Read(ref c.Rejected);
+                backlog += Volatile.Read(ref c.Backlog);
+                circuitOpen |= Volatile.Read(ref c.CircuitState) is 1 or 2;
+            }
+
             long enqueued = Volatile.Read(ref _counters.Dequeued) + Volatile.Read(ref _counters.Spilled) + droppedBySpooler
                 + Math.Max(0, depth) + droppedAtEnqueue;
             return new MonitoringStats
@@ -293,7 +357,39 @@ internal sealed class Pipeline
                 QueueDepth = Math.Max(0, enqueued - written - dropped - rejected),
                 FailedBatches = Volatile.Read(ref _counters.FailedBatches),
                 WriteLagSeconds = Volatile.Read(ref _counters.LastWriteLagMicroseconds) / 1_000_000.0,
+                ExportSent = sent,
+                ExportFailed = failed,
+                ExportRetried = retried,
+                ExportRejected = exportRejected,
+                ExportBacklog = backlog,
+                ExportCircuitOpen = circuitOpen,
             };
+        }
+    }
+
+    /// <summary>
+    /// The exporters' final send, together, in what is left of the shutdown budget; what they cannot send stays in
+    /// the store (their outbox) for the next start.
+    /// </summary>
+    private void StopExporters(long deadline)
+    {
+        if (Exporters.Count == 0)
+        {
+            return;
+        }
+
+        TimeSpan left = TimeSpan.FromSeconds(Math.Max(0, (deadline - System.Diagnostics.Stopwatch.GetTimestamp()) / (double)System.Diagnostics.Stopwatch.Frequency));
+        var stops = new Task[Exporters.Count];
+        for (int i = 0; i < stops.Length; i++)
+        {
+            Export.HttpExporter exporter = Exporters[i];
+            stops[i] = Task.Factory.StartNew(() => exporter.Stop(left), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        Task.WaitAll(stops);
+        foreach (Export.HttpExporter exporter in Exporters)
+        {
+            exporter.Dispose();
         }
     }
 

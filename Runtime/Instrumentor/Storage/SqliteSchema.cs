@@ -18,7 +18,7 @@ namespace Instrumentor;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    internal const int CurrentVersion = 3;
+    internal const int CurrentVersion = 4;
 
     /// <summary>
     /// Span ids are indexed as <c>(id &gt;&gt; SpanChunkShift, span_id)</c>: inserts land in the newest chunk of
@@ -155,6 +155,17 @@ internal static class SqliteSchema
         CREATE INDEX span_chunk_span ON span (id >> 14, span_id);  -- 14 = SqliteSchema.SpanChunkShift
         """;
 
+    /// <summary>
+    /// v4: each exporter's durable cursor (<c>Export/StoreOutbox</c>): the highest <c>span.id</c> its endpoint
+    /// acknowledged. The store is the exporters' outbox; a span above an exporter's cursor is still to be sent.
+    /// </summary>
+    internal const string Version4 = """
+        CREATE TABLE IF NOT EXISTS export_cursor (
+            name       TEXT PRIMARY KEY,
+            last_rowid INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
     // The views of the current version, dropped and created again by every migration that changes them. LEFT
     // JOINs keep the span table the outer loop for time-range queries (the alert rule uses span_ts rather than
     // one index range per site); a filter on a site column turns them back into inner joins.
@@ -233,6 +244,11 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version3);
             Execute(connection, transaction, Views);
+        }
+
+        if (version < 4)
+        {
+            Execute(connection, transaction, Version4);
         }
 
         if (version < CurrentVersion)

@@ -60,7 +60,7 @@ public class SqliteSchemaTests
         }
 
         using SqliteConnection migrated = Open(_path);
-        Scalar(migrated, "PRAGMA user_version").ShouldBe(3L);
+        Scalar(migrated, "PRAGMA user_version").ShouldBe((long)SqliteSchema.CurrentVersion);
         Query(migrated, $"SELECT {string.Join(", ", s_processTraceColumns)} FROM process_trace ORDER BY ts").ShouldBe(spansBefore);
         Query(migrated, "SELECT * FROM data_trace ORDER BY ts, data").ShouldBe(valuesBefore);
         spansBefore.Count.ShouldBe(3);
