@@ -89,30 +89,6 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
             // generic wrapper can match (CS9144), so the generator leaves it alone.
             Report(context, invocation.TargetMethod, "call of a generic method with its own type parameters (recursion)");
         }
-        else if (IsStructSelfCallInGenericType(invocation))
-        {
-            // Mirrors Generator/Parser/CallSiteParser.IsStructSelfCallInGenericType: left as written by the generator.
-            Report(context, invocation.TargetMethod, "call of a struct's own method on 'this' inside a generic type");
-        }
-    }
-
-    private static bool IsStructSelfCallInGenericType(IInvocationOperation invocation)
-    {
-        IMethodSymbol method = invocation.TargetMethod;
-        if (method.IsStatic || !method.ContainingType.IsValueType || invocation.Instance is not IInstanceReferenceOperation)
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            if (type.TypeParameters.Length > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -44,8 +44,7 @@ internal static class CallSiteParser
     {
         Compilation compilation = context.SemanticModel.Compilation;
         if (!Interceptability.CanWrap(method, compilation) || IsBaseCall(invocation) || Interceptability.IsCallWithOwnTypeParameters(called)
-            || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken)
-            || IsStructSelfCallInGenericType(context.SemanticModel, invocation, method, cancellationToken))
+            || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken))
         {
             return null;
         }
@@ -73,28 +72,6 @@ internal static class CallSiteParser
     // `base.M()` is a non-virtual call; a wrapper would turn it into a virtual one and change behaviour.
     internal static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
         invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
-
-    // A struct calling its own method on `this` inside a generic type: the combinatorial test found that the traced
-    // call loses the callee's mutations of `this` there (the untraced call keeps them), so it is left as written until
-    // that is understood; INSTR002 reports it.
-    private static bool IsStructSelfCallInGenericType(SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        if (method.IsStatic || !method.ContainingType.IsValueType
-            || model.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation { Instance: Microsoft.CodeAnalysis.Operations.IInstanceReferenceOperation })
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            if (type.TypeParameters.Length > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     // A call with a dynamic argument is bound at run time, even when the compiler names its only candidate: the
     // compiler never applies an interceptor to it, so a wrapper would be dead code.
