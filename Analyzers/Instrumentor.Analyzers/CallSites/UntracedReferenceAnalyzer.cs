@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Instrumentor.Analyzers.Symbols;
+using Instrumentor.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -78,12 +79,12 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
         {
             Report(context, invocation.TargetMethod, "expression tree");
         }
-        else if (invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } })
+        else if (invocation.Syntax is InvocationExpressionSyntax syntax && InterceptionRules.IsBaseCall(syntax))
         {
             // A wrapper would turn this non-virtual call into a virtual one, so the generator leaves it alone.
             Report(context, invocation.TargetMethod, "base call");
         }
-        else if (IsCallWithOwnTypeParameters(invocation.TargetMethod))
+        else if (InterceptionRules.IsCallWithOwnTypeParameters(invocation.TargetMethod))
         {
             // The compiler matches an interceptor of this call against the generic definition itself, which no
             // generic wrapper can match (CS9144), so the generator leaves it alone.
@@ -119,26 +120,6 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
-    }
-
-    /// <summary>Mirrors Generator/Parser/Interceptability.IsCallWithOwnTypeParameters.</summary>
-    private static bool IsCallWithOwnTypeParameters(IMethodSymbol called)
-    {
-        var unreduced = called.ReducedFrom is null ? called : called.GetConstructedReducedFrom() ?? called;
-        if (!unreduced.IsGenericMethod)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < unreduced.TypeArguments.Length; i++)
-        {
-            if (!SymbolEqualityComparer.Default.Equals(unreduced.TypeArguments[i], unreduced.TypeParameters[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using Instrumentor.Generator.Specs;
+using Instrumentor.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -43,7 +44,7 @@ internal static class CallSiteParser
     private static CallSiteSpec? ParseMonitored(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol called, IMethodSymbol method, CancellationToken cancellationToken)
     {
         Compilation compilation = context.SemanticModel.Compilation;
-        if (!Interceptability.CanWrap(method, compilation) || IsBaseCall(invocation) || Interceptability.IsCallWithOwnTypeParameters(called)
+        if (!Interceptability.CanWrap(method, compilation) || InterceptionRules.IsBaseCall(invocation) || InterceptionRules.IsCallWithOwnTypeParameters(called)
             || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken))
         {
             return null;
@@ -68,10 +69,6 @@ internal static class CallSiteParser
         var where = new InterceptLocationSpec(location.Version, location.Data, Display(invocation.GetLocation()));
         return new CallSiteSpec(TargetMethodParser.KeyOf(method), where, target, null);
     }
-
-    // `base.M()` is a non-virtual call; a wrapper would turn it into a virtual one and change behaviour.
-    internal static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
-        invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
 
     // A call with a dynamic argument is bound at run time, even when the compiler names its only candidate: the
     // compiler never applies an interceptor to it, so a wrapper would be dead code.
