@@ -99,6 +99,57 @@ public class DispatchTests
     }
 
     [Test]
+    public void The_traced_branch_starts_its_span_as_the_implementation_s_body_needs()
+    {
+        // The static target (an interface method) has no body: the traced branch used to take the flowing start always
+        // (an AsyncLocal write per call). It now takes what an ordinary wrapper of the implementation would: flowing
+        // only when that body starts work elsewhere, so the work still nests under the span.
+        const string source = """
+            using System.Threading.Tasks;
+            using Instrumentor;
+            namespace App;
+            public interface IWork { int Plain(int x); int Spawn(int x); }
+            public sealed class Work : IWork
+            {
+                [Monitor] public int Plain(int x) => x + 1;
+                [Monitor] public int Spawn(int x) => Task.Run(() => Helper.Child(x)).Result;
+            }
+            public static class Helper { [Monitor] public static int Child(int x) => x * 2; }
+            public static class Entry
+            {
+                public static string Run() { IWork work = new Work(); return work.Plain(1) + ";" + work.Spawn(2); }
+            }
+            """;
+
+        GeneratorResult result = GeneratorHarness.Run(source);
+        result.CompilationProblems.ShouldBeEmpty(result.GeneratedSource);
+        string generated = result.GeneratedSource!;
+        StartOf(generated, "App.Work.Plain").ShouldBe("Start");
+        StartOf(generated, "App.Work.Spawn").ShouldBe("StartFlowing");
+        using TracingScope tracing = TracingScope.Start();
+        using (var sample = SampleAssembly.Load(result.Output))
+        {
+            sample.Invoke("App.Entry", "Run").ShouldBe("2;4");
+        }
+
+        IReadOnlyList<RecordedSpan> spans = tracing.Flush();
+        RecordedSpan spawn = spans.Single(s => s.Process == "App.Work.Spawn");
+        spans.Single(s => s.Process == "App.Helper.Child").ParentSpanId.ShouldBe(spawn.SpanId, "the task's work nests under the span");
+        spans.ShouldContain(s => s.Process == "App.Work.Plain");
+    }
+
+    /// <summary>How the wrapper carrying the descriptor of <paramref name="process"/> starts its span.</summary>
+    private static string StartOf(string generated, string process)
+    {
+        string[] lines = generated.Split('\n');
+        int descriptor = System.Array.FindIndex(lines, l => l.Contains("\"" + process + "\""));
+        descriptor.ShouldBeGreaterThan(0, process + " has no descriptor");
+        string site = System.Text.RegularExpressions.Regex.Match(lines[descriptor - 1], @"(s_site\d+) = ").Groups[1].Value;
+        string start = lines.Single(l => l.Contains("(" + site + ", out var __span)"));
+        return System.Text.RegularExpressions.Regex.Match(start, @"SyncSpan\.(\w+)\(").Groups[1].Value;
+    }
+
+    [Test]
     public void Every_signature_shape_of_an_interface_method_compiles_and_runs_traced()
     {
         const string source = """

@@ -105,6 +105,62 @@ public class UnusualShapeTests
     }
 
     [Test]
+    public void A_generic_struct_calling_its_own_method_on_this_keeps_the_callee_s_field_changes()
+    {
+        // Lost before (found by the combinatorial test, seed 20261201, #1011 and #1761): inside a generic struct, `this`
+        // has the type's definition as its type, whose type arguments carry no nullable annotation, while the wrapper's
+        // receiver `ref S<T>` (declared under #nullable enable) had annotated ones. The compiler compares the receiver
+        // with the interceptor's parameter including annotations and, when they differ, passes a converted copy of
+        // `this` by reference: the callee's changes went to the copy. The wrapper's receiver is now oblivious.
+        const string source = """
+            using Instrumentor;
+            namespace App;
+            public struct Counter<T>
+            {
+                public int F;
+                [Monitor] public void Bump(int by) { F += by; }
+                [Monitor] public readonly int Peek() => F;
+                public string Inside() { this.Bump(3); Bump(4); return F + "/" + Peek() + "/" + this.Peek(); }
+            }
+            public partial class Outer<TO> where TO : class
+            {
+                public record struct Holder
+                {
+                    public int F;
+                    [Monitor] public int Bump(int by) { F += by; return F; }
+                    public int Inside() => this.Bump(2) + Bump(5);
+                }
+            }
+            public ref struct Cursor<T>
+            {
+                public int Position;
+                [Monitor] public void Advance() { Position++; }
+                public int Twice() { Advance(); this.Advance(); return Position; }
+            }
+            public static class Entry
+            {
+                public static string Run()
+                {
+                    var counter = new Counter<string?>();
+                    string inside = counter.Inside();
+                    counter.Bump(1);
+                    var holder = new Outer<string>.Holder();
+                    int sum = holder.Inside();
+                    var cursor = new Cursor<int>();
+                    return inside + ";" + counter.F + ";" + sum + ":" + holder.F + ";" + cursor.Twice() + ":" + cursor.Position;
+                }
+            }
+            """;
+
+        IReadOnlyList<RecordedSpan> spans = RunTraced(source, "7/7/7;8;9:7;2:2");
+
+        spans.Count(s => s.Process == "App.Counter<T>.Bump").ShouldBe(3, "this.Bump, Bump and the outside call are all traced");
+        spans.Count(s => s.Process == "App.Counter<T>.Peek").ShouldBe(2);
+        spans.Count(s => s.Process == "App.Outer<TO>.Holder.Bump").ShouldBe(2);
+        spans.Count(s => s.Process == "App.Cursor<T>.Advance").ShouldBe(2);
+    }
+
+    [Test]
     public void Params_spans_scoped_parameters_and_ref_structs_are_traced()
     {
         const string source = """

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Instrumentor.Analyzers.Symbols;
+using Instrumentor.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -78,41 +79,17 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
         {
             Report(context, invocation.TargetMethod, "expression tree");
         }
-        else if (invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } })
+        else if (invocation.Syntax is InvocationExpressionSyntax syntax && InterceptionRules.IsBaseCall(syntax))
         {
             // A wrapper would turn this non-virtual call into a virtual one, so the generator leaves it alone.
             Report(context, invocation.TargetMethod, "base call");
         }
-        else if (IsCallWithOwnTypeParameters(invocation.TargetMethod))
+        else if (InterceptionRules.IsCallWithOwnTypeParameters(invocation.TargetMethod))
         {
             // The compiler matches an interceptor of this call against the generic definition itself, which no
             // generic wrapper can match (CS9144), so the generator leaves it alone.
             Report(context, invocation.TargetMethod, "call of a generic method with its own type parameters (recursion)");
         }
-        else if (IsStructSelfCallInGenericType(invocation))
-        {
-            // Mirrors Generator/Parser/CallSiteParser.IsStructSelfCallInGenericType: left as written by the generator.
-            Report(context, invocation.TargetMethod, "call of a struct's own method on 'this' inside a generic type");
-        }
-    }
-
-    private static bool IsStructSelfCallInGenericType(IInvocationOperation invocation)
-    {
-        IMethodSymbol method = invocation.TargetMethod;
-        if (method.IsStatic || !method.ContainingType.IsValueType || invocation.Instance is not IInstanceReferenceOperation)
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            if (type.TypeParameters.Length > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>
@@ -143,26 +120,6 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
-    }
-
-    /// <summary>Mirrors Generator/Parser/Interceptability.IsCallWithOwnTypeParameters.</summary>
-    private static bool IsCallWithOwnTypeParameters(IMethodSymbol called)
-    {
-        var unreduced = called.ReducedFrom is null ? called : called.GetConstructedReducedFrom() ?? called;
-        if (!unreduced.IsGenericMethod)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < unreduced.TypeArguments.Length; i++)
-        {
-            if (!SymbolEqualityComparer.Default.Equals(unreduced.TypeArguments[i], unreduced.TypeParameters[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

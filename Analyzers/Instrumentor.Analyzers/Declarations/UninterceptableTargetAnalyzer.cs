@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Threading;
 using Instrumentor.Analyzers.Symbols;
+using Instrumentor.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -106,7 +107,7 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>
-    /// An ordinary method whose calls the generator cannot wrap (its rules, in Generator/Parser/Interceptability.cs):
+    /// An ordinary method whose calls the generator cannot wrap (the rules both apply, in Shared/Rules/InterceptionRules.cs):
     /// pointers in the signature, <c>__arglist</c>, a static abstract or virtual interface member, a partial method
     /// without implementation, a method type parameter named like one of its type's, or a generic method that
     /// generated code cannot see (an <c>[UnsafeAccessor]</c> cannot bind an open generic target).
@@ -118,56 +119,18 @@ public sealed class UninterceptableTargetAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        foreach (var parameter in method.Parameters)
+        switch (InterceptionRules.SignatureOf(method))
         {
-            if (parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
-            {
-                return "a method with a pointer parameter";
-            }
-
-            if (parameter.Type.TypeKind == TypeKind.Dynamic && parameter.RefKind != RefKind.None)
-            {
-                return "a method with a dynamic parameter passed by reference";
-            }
+            case UnwrappableSignature.PointerParameter: return "a method with a pointer parameter";
+            case UnwrappableSignature.DynamicByReference: return "a method with a dynamic parameter passed by reference";
+            case UnwrappableSignature.PointerReturn: return "a method returning a pointer";
+            case UnwrappableSignature.Arglist: return "a method with __arglist";
+            case UnwrappableSignature.StaticAbstractInterfaceMember: return "a static abstract or virtual interface member (called through a type parameter)";
+            case UnwrappableSignature.PartialWithoutImplementation: return "a partial method without implementation (the compiler removes its calls)";
+            case UnwrappableSignature.TypeParameterNamedLikeContainingType: return "a generic method whose type parameter has the name of one of its type's";
         }
 
-        if (method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
-        {
-            return "a method returning a pointer";
-        }
-
-        if (method.IsVararg)
-        {
-            return "a method with __arglist";
-        }
-
-        if (method.IsStatic && (method.IsAbstract || method.IsVirtual) && method.ContainingType?.TypeKind == TypeKind.Interface)
-        {
-            return "a static abstract or virtual interface member (called through a type parameter)";
-        }
-
-        if (method.IsPartialDefinition && method.PartialImplementationPart is null)
-        {
-            return "a partial method without implementation (the compiler removes its calls)";
-        }
-
-        bool generic = method.IsGenericMethod;
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            generic |= type.IsGenericType;
-            foreach (var outer in type.TypeParameters)
-            {
-                foreach (var own in method.TypeParameters)
-                {
-                    if (own.Name == outer.Name)
-                    {
-                        return "a generic method whose type parameter has the name of one of its type's";
-                    }
-                }
-            }
-        }
-
-        return generic && !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)
+        return InterceptionRules.IsGenericAnywhere(method) && !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)
             ? "a generic method that is not visible to generated code (private or protected)"
             : null;
     }

@@ -284,7 +284,12 @@ internal static class InterceptorEmitter
             : p.ScopedPrefix + (p.IsThis ? "this " : "") + p.RefPrefix + p.Type + " " + p.Name);
         if (target.Kind == TargetKind.Instance)
         {
-            parameters = new[] { "this " + target.ReceiverPrefix + target.ContainingType + " __receiver" }.Concat(parameters);
+            string receiver = "this " + target.ReceiverPrefix + target.ContainingType + " __receiver";
+            // Declared without annotations, so the compiler passes `this` itself, not a copy (TargetMethodSpec.ObliviousReceiver).
+            parameters = new[]
+            {
+                target.ObliviousReceiver ? "\n#nullable disable annotations\n" + receiver + "\n#nullable enable annotations\n" : receiver,
+            }.Concat(parameters);
         }
 
         return string.Join(", ", parameters);

@@ -9,15 +9,19 @@ internal sealed class SourceWriter
     private readonly StringBuilder _text = new();
     private int _indent;
 
+    /// <summary>Writes a line at the current indentation; a text with line breaks becomes several lines, each indented.</summary>
     public void Line(string line = "")
     {
-        if (line.Length > 0)
+        foreach (string part in line.Split('\n'))
         {
-            _text.Append(' ', _indent * 4);
-            _text.Append(line);
-        }
+            if (part.Length > 0)
+            {
+                _text.Append(' ', _indent * 4);
+                _text.Append(part);
+            }
 
-        _text.Append('\n');
+            _text.Append('\n');
+        }
     }
 
     public void Open(string line)

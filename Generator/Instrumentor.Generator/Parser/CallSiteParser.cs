@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using Instrumentor.Generator.Specs;
+using Instrumentor.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -43,9 +44,8 @@ internal static class CallSiteParser
     private static CallSiteSpec? ParseMonitored(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol called, IMethodSymbol method, CancellationToken cancellationToken)
     {
         Compilation compilation = context.SemanticModel.Compilation;
-        if (!Interceptability.CanWrap(method, compilation) || IsBaseCall(invocation) || Interceptability.IsCallWithOwnTypeParameters(called)
-            || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken)
-            || IsStructSelfCallInGenericType(context.SemanticModel, invocation, method, cancellationToken))
+        if (!Interceptability.CanWrap(method, compilation) || InterceptionRules.IsBaseCall(invocation) || InterceptionRules.IsCallWithOwnTypeParameters(called)
+            || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken))
         {
             return null;
         }
@@ -68,32 +68,6 @@ internal static class CallSiteParser
 
         var where = new InterceptLocationSpec(location.Version, location.Data, Display(invocation.GetLocation()));
         return new CallSiteSpec(TargetMethodParser.KeyOf(method), where, target, null);
-    }
-
-    // `base.M()` is a non-virtual call; a wrapper would turn it into a virtual one and change behaviour.
-    internal static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
-        invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
-
-    // A struct calling its own method on `this` inside a generic type: the combinatorial test found that the traced
-    // call loses the callee's mutations of `this` there (the untraced call keeps them), so it is left as written until
-    // that is understood; INSTR002 reports it.
-    private static bool IsStructSelfCallInGenericType(SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        if (method.IsStatic || !method.ContainingType.IsValueType
-            || model.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation { Instance: Microsoft.CodeAnalysis.Operations.IInstanceReferenceOperation })
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            if (type.TypeParameters.Length > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // A call with a dynamic argument is bound at run time, even when the compiler names its only candidate: the

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Instrumentor.Generator.Specs;
+using Instrumentor.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -39,7 +40,7 @@ internal static class DispatchParser
             return null;
         }
 
-        if (CallSiteParser.IsBaseCall(invocation) || IsConstrainedCall(context.SemanticModel, invocation, cancellationToken)
+        if (InterceptionRules.IsBaseCall(invocation) || IsConstrainedCall(context.SemanticModel, invocation, cancellationToken)
             || !Interceptability.TryGetAccessor(method, compilation, out AccessorKind accessor) || accessor != AccessorKind.None
             || CallSiteParser.IsInExpressionTree(context.SemanticModel, invocation, cancellationToken))
         {

@@ -63,6 +63,9 @@ internal static class DispatchPlanner
             Parameters = new EquatableArray<ParameterSpec>(parameters.MoveToImmutable()),
             Settings = implementation.Settings,
             Source = implementation.Source,
+            // The traced branch runs the implementation's body (the type test chose it), so the start is chosen from
+            // that body, as for an ordinary wrapper, not from the static target, which has none to inspect.
+            FlowsContext = implementation.FlowsContext,
         };
     }
 

@@ -74,6 +74,7 @@ internal static class TargetMethodParser
             FlowsContext = shape is ReturnShape.Void or ReturnShape.Value && SpawnDetector.StartsWorkElsewhere(method, compilation),
             ReturnsRefLike = !method.ReturnsVoid && (method.ReturnType.IsRefLikeType || method.ReturnType is ITypeParameterSymbol { AllowsRefLikeType: true }),
             UsesObsolete = ObsoleteReader.Involved(method),
+            ObliviousReceiver = ReceiverPrefix(method).Length > 0 && InGenericType(method.ContainingType),
         };
         return accessor == AccessorKind.StaticMethodOfStaticClass
             ? spec with { AccessorTypeName = RuntimeTypeName(method.ContainingType) }
@@ -110,6 +111,19 @@ internal static class TargetMethodParser
     private static string ReceiverPrefix(IMethodSymbol method) =>
         method.IsStatic || method.IsExtensionMethod || !method.ContainingType.IsValueType ? ""
         : method.IsReadOnly || method.ContainingType.IsReadOnly ? "in " : "ref ";
+
+    private static bool InGenericType(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.TypeParameters.Length > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static (ReturnShape Shape, ITypeSymbol? ResultType) Classify(IMethodSymbol method)
     {

@@ -45,6 +45,15 @@ internal sealed record TargetMethodSpec(
     /// </summary>
     public bool FlowsContext { get; init; }
 
+    /// <summary>
+    /// A struct receiver of a generic type: the wrapper's receiver parameter is declared without nullable annotations.
+    /// Inside the type, <c>this</c> has the type's definition as its type, whose type arguments carry no annotation;
+    /// the compiler compares the receiver with the interceptor's parameter including annotations and, when they
+    /// differ, passes a converted copy of <c>this</c>, so the callee's field changes were lost. Oblivious type
+    /// arguments take whatever annotation the call site has, so no copy is made anywhere.
+    /// </summary>
+    public bool ObliviousReceiver { get; init; }
+
     /// <summary>Whether the result is a ref struct (or a type parameter that allows one): it may point into a ref argument.</summary>
     public bool ReturnsRefLike { get; init; }
 }

@@ -71,7 +71,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static long Now8(this global::Disp.IClock __receiver)
         {
-            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site8, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site8, out var __span);
             long __result;
             try
             {
@@ -117,7 +117,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static int Next9(this global::Disp.ICounter __receiver)
         {
-            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site9, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site9, out var __span);
             int __result;
             try
             {
@@ -211,7 +211,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static int Add11<T>(this global::Disp.IRepository<T> __receiver, T item)
         {
-            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site11, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site11, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromGeneric(item));
@@ -249,7 +249,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static int Add12<T>(this global::Disp.IRepository<T> __receiver, T user)
         {
-            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site12, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site12, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromGeneric(user));
@@ -304,7 +304,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static int Run13(this global::Disp.Job __receiver, int x)
         {
-            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site13, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site13, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(x));
@@ -359,7 +359,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static double Area14(this global::Disp.Shape __receiver, double scale)
         {
-            global::Instrumentor.Runtime.SyncSpan.StartFlowing(s_site14, out var __span);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site14, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromDouble(scale));
