@@ -178,30 +178,8 @@ internal sealed class StoreOutbox : IDisposable
             return _connection;
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        try
-        {
-            connection.Open();
-            using (SqliteCommand pragmas = connection.CreateCommand())
-            {
-                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-                pragmas.ExecuteNonQuery();
-            }
-
-            // The writer migrates at its first write; the exporter may open the file first.
-            SqliteSchema.Migrate(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
+        // The writer migrates at its first write; the exporter may open the file first: same pragmas, same schema.
+        SqliteConnection connection = StoreConnection.Open(_path);
         _connection = connection;
         return connection;
     }

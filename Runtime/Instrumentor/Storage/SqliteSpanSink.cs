@@ -200,25 +200,9 @@ internal sealed class SqliteSpanSink : ISpanSink
 
         // A new connection may see another file than the last one (deleted and recreated): no cached id survives.
         ClearCaches();
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
+        SqliteConnection connection = StoreConnection.Open(_path);
         try
         {
-            connection.Open();
-            using (SqliteCommand pragmas = connection.CreateCommand())
-            {
-                // busy_timeout first: switching a new file to WAL takes a lock another process may hold. auto_vacuum
-                // takes effect only on a file that has no table yet (a new one): retention's incremental vacuum can then
-                // give freed pages back to the file system; on an existing file it changes nothing.
-                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-                pragmas.ExecuteNonQuery();
-            }
-
-            SqliteSchema.Migrate(connection);
             Check(connection, raw.sqlite3_prepare_v2(connection.Handle, InsertSpanSql, out sqlite3_stmt insert));
             _insertSpan = insert;
             Check(connection, raw.sqlite3_prepare_v2(connection.Handle, SpanExistsSql, out sqlite3_stmt exists));
