@@ -1,7 +1,7 @@
 // The query API client. With `instrumentor serve --read-key KEY` every call needs
 // `Authorization: Bearer KEY`; a 401 asks the user for the key (kept for this browser tab only).
 
-import type { Graph, Span, SpanDetail, SpanPage, Stats, Status, Trace } from "./types";
+import type { Alerts, Graph, Span, SpanDetail, SpanPage, Stats, Status, Trace } from "./types";
 
 const keyStorage = "instrumentor.read-key";
 
@@ -76,6 +76,7 @@ export const api = {
     getJson<Stats>("/api/stats", query, signal),
   graph: (query: { from?: string; to?: string }, signal?: AbortSignal) => getJson<Graph>("/api/graph", query, signal),
   status: (signal?: AbortSignal) => getJson<Status>("/api/status", undefined, signal),
+  alerts: (signal?: AbortSignal) => getJson<Alerts>("/api/alerts", undefined, signal),
 };
 
 /**

@@ -7,6 +7,7 @@ import "./styles.css";
 import { followLive } from "./api";
 import type { AppContext } from "./app-context";
 import { isUnauthorized } from "./app-context";
+import { AlertsView } from "./alerts-view";
 import { DependencyGraphView } from "./dependency-graph";
 import { h, replaceChildren } from "./dom";
 import { KeyPrompt } from "./key-prompt";
@@ -49,6 +50,7 @@ const table = new TraceTable(app);
 const detail = new SpanDetailModal(app);
 const traceView = new TraceView(app);
 const graphView = new DependencyGraphView(app);
+const alertsView = new AlertsView(app);
 const statusBar = new StatusBar((error) => {
   if (isUnauthorized(error)) keyPrompt.ask();
 });
@@ -65,17 +67,29 @@ function navLink(label: string, view: PageState["view"], testId: string): HTMLAn
 
 const navTraces = navLink("Traces", "traces", "nav-traces");
 const navGraph = navLink("Dependency graph", "graph", "nav-graph");
+const navAlerts = navLink("Alerts", "alerts", "nav-alerts");
 
 function render(): void {
   navTraces.classList.toggle("active", current.view === "traces");
   navGraph.classList.toggle("active", current.view === "graph");
-  const view = current.view === "trace" ? traceView.element : current.view === "graph" ? graphView.element : table.element;
+  navAlerts.classList.toggle("active", current.view === "alerts");
+  const view =
+    current.view === "trace" ? traceView.element : current.view === "graph" ? graphView.element : current.view === "alerts" ? alertsView.element : table.element;
   if (main.firstChild !== view) replaceChildren(main, view);
   if (current.view === "traces") table.show(current);
   else if (current.view === "trace") traceView.show(current.trace);
-  else graphView.show();
+  else if (current.view === "graph") graphView.show();
+  if (current.view === "alerts") alertsView.show();
+  else alertsView.hide();
   detail.show(current.span);
-  document.title = current.view === "trace" ? `Trace ${current.trace ?? ""} · Instrumentor` : current.view === "graph" ? "Dependency graph · Instrumentor" : "Traces · Instrumentor";
+  document.title =
+    current.view === "trace"
+      ? `Trace ${current.trace ?? ""} · Instrumentor`
+      : current.view === "graph"
+        ? "Dependency graph · Instrumentor"
+        : current.view === "alerts"
+          ? "Alerts · Instrumentor"
+          : "Traces · Instrumentor";
 }
 
 function startLive(): void {
@@ -108,7 +122,7 @@ window.addEventListener("popstate", () => {
 });
 
 document.body.append(
-  h("header", { className: "topbar" }, h("span", { className: "brand" }, "Instrumentor"), h("nav", null, navTraces, navGraph)),
+  h("header", { className: "topbar" }, h("span", { className: "brand" }, "Instrumentor"), h("nav", null, navTraces, navGraph, navAlerts)),
   banner,
   main,
   statusBar.element,

@@ -106,3 +106,37 @@ export interface Status {
   oldest: string | null;
   newest: string | null;
 }
+
+/** One event of a rule's history (newest first): firing, resolved, failed or recovered. */
+export interface AlertHistory {
+  at: string;
+  evaluation: number;
+  event: string;
+  value: number | null;
+  detail: string | null;
+}
+
+/** One rule of GET /api/alerts: state is ok, pending, firing or failed. */
+export interface Alert {
+  name: string;
+  state: string;
+  severity: string;
+  query: string;
+  threshold: number;
+  action: string;
+  interval_seconds: number;
+  last_value: number | null;
+  last_evaluation: string | null;
+  last_error: string | null;
+  action_error: string | null;
+  evaluations: number;
+  firings: number;
+  history: AlertHistory[];
+}
+
+export interface Alerts {
+  items: Alert[];
+  config: string | null;
+  loaded_at: string | null;
+  reload_error: string | null;
+}

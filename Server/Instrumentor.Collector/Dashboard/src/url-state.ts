@@ -1,7 +1,7 @@
 // What the page shows lives in the URL, so a copied link reproduces the view:
-// ?view=traces&process=…&status=ERR&from=…&to=…&q=…&cursor=…&span=…  |  ?view=trace&trace=…  |  ?view=graph
+// ?view=traces&process=…&status=ERR&from=…&to=…&q=…&cursor=…&span=…  |  ?view=trace&trace=…  |  ?view=graph  |  ?view=alerts
 
-export type View = "traces" | "trace" | "graph";
+export type View = "traces" | "trace" | "graph" | "alerts";
 
 export interface Filters {
   from: string;
@@ -25,7 +25,7 @@ export function readState(search = location.search): PageState {
   const params = new URLSearchParams(search);
   const view = params.get("view");
   return {
-    view: view === "trace" || view === "graph" ? view : "traces",
+    view: view === "trace" || view === "graph" || view === "alerts" ? view : "traces",
     filters: {
       from: params.get("from") ?? "",
       to: params.get("to") ?? "",
