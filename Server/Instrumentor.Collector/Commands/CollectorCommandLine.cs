@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace Instrumentor.Collector.Commands;
 
 /// <summary>
-/// <c>instrumentor serve | tail | stats | purge</c> (DESIGN.md §7). Exit codes: 0 done, 1 failed (store or collector
+/// <c>instrumentor serve | tail | stats | purge | archive</c> (DESIGN.md §7). Exit codes: 0 done, 1 failed (store or collector
 /// unreachable), 2 bad usage (unknown flag, bad value, unsafe combination), with a message on stderr.
 /// </summary>
 internal static class CollectorCommandLine
@@ -21,6 +21,7 @@ internal static class CollectorCommandLine
         TailCommand.Build(),
         StatsCommand.Build(),
         PurgeCommand.Build(),
+        ArchiveCommand.Build(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)

@@ -71,10 +71,38 @@ internal static class ServeCommand
             HelpName = "FILE",
         };
 
+        var archiveDir = new Option<string?>("--archive-dir")
+        {
+            Description = "Write a compact, consistent copy of the store (VACUUM INTO, dated file name) into DIR every --archive-every; the purge then deletes only what an archive holds.",
+            HelpName = "DIR",
+        };
+        Option<TimeSpan?> archiveEvery = CommandOptions.Duration("--archive-every", "How often --archive-dir gets a new archive. [default: 24h]");
+        var archiveKeep = new Option<int?>("--archive-keep")
+        {
+            Description = "Keep only the newest N archives in --archive-dir. [default: all]",
+            HelpName = "N",
+        };
         var command = new Command("serve", "Run the collector: ingest (/v1/uploads, /v1/uploads/stream, /api/ingest), the query API (/api/...) and live spans (/api/live).")
         {
-            db, urls, apiKeys, readKey, retention, maxSize, maxBody, alerts,
+            db, urls, apiKeys, readKey, retention, maxSize, maxBody, alerts, archiveDir, archiveEvery, archiveKeep,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(archiveDir) is null && (result.GetResult(archiveEvery) is not null || result.GetResult(archiveKeep) is not null))
+            {
+                result.AddError("--archive-every and --archive-keep need --archive-dir");
+            }
+
+            if (result.GetValue(archiveEvery) is { } every && every <= TimeSpan.Zero)
+            {
+                result.AddError("--archive-every must be longer than 0");
+            }
+
+            if (result.GetValue(archiveKeep) is { } keep && keep < 1)
+            {
+                result.AddError("--archive-keep must be at least 1");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             string[] keys = parse.GetValue(apiKeys) is { Length: > 0 } given
@@ -105,6 +133,9 @@ internal static class ServeCommand
                 MaxSizeBytes = parse.GetValue(maxSize),
                 MaxBodyBytes = parse.GetValue(maxBody) ?? CollectorOptions.DefaultMaxBodyBytes,
                 Alerts = rules,
+                Archive = parse.GetValue(archiveDir) is { } dir
+                    ? new Archive.ArchivePolicy(dir, parse.GetValue(archiveEvery) ?? TimeSpan.FromHours(24), parse.GetValue(archiveKeep))
+                    : null,
                 AlertOutput = parse.InvocationConfiguration.Output,
             };
             return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
@@ -137,7 +168,21 @@ internal static class ServeCommand
         {
             string retention = options.Retention == TimeSpan.Zero ? "kept forever" : $"kept {options.Retention.TotalHours:0.##} h";
             string size = options.MaxSizeBytes is { } max ? $", at most {max} bytes" : "";
-            await output.WriteLineAsync($"Instrumentor collector: store {server.Store.Location} (spans {retention}{size})").ConfigureAwait(false);
+            if (server.ReadOnly)
+            {
+                await output.WriteLineAsync($"Instrumentor collector: archive {server.Store.Location}, read-only (no ingest, no purge)").ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteLineAsync($"Instrumentor collector: store {server.Store.Location} (spans {retention}{size})").ConfigureAwait(false);
+            }
+
+            if (options.Archive is { } archive)
+            {
+                string keep = archive.Keep is { } n ? $", the newest {n} kept" : "";
+                await output.WriteLineAsync($"Archives: every {archive.Every.TotalHours:0.##} h into {Path.GetFullPath(archive.Directory)}{keep}").ConfigureAwait(false);
+            }
+
             foreach (Uri address in server.Addresses)
             {
                 await output.WriteLineAsync($"Listening on {address}").ConfigureAwait(false);

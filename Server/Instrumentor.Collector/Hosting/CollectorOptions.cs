@@ -29,6 +29,9 @@ internal sealed record CollectorOptions
     /// <summary>The store is kept under this many bytes by deleting the oldest spans (null: no limit).</summary>
     public long? MaxSizeBytes { get; init; }
 
+    /// <summary>Where and how often <c>VACUUM INTO</c> archives are written (null: no archives).</summary>
+    public Archive.ArchivePolicy? Archive { get; init; }
+
     /// <summary>How often retention runs.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -53,6 +53,9 @@ internal sealed class CollectorServer : IAsyncDisposable
 
     public RetentionService Retention { get; }
 
+    /// <summary>True when the store is an archive, served read-only (no ingest, no retention).</summary>
+    public bool ReadOnly { get; private set; }
+
     /// <summary>The alert rules of <c>--alerts</c> (null without it).</summary>
     public AlertEngine? Alerts { get; private set; }
 
@@ -76,11 +79,18 @@ internal sealed class CollectorServer : IAsyncDisposable
                 "Give --api-key KEY (or INSTRUMENTOR_API_KEYS), or listen on a loopback address such as http://127.0.0.1:4318.");
         }
 
-        ITraceStore store = (openStore ?? (o => SqliteTraceStore.Open(o.Database)))(options);
+        // An archive (instrumentor archive, --archive-dir) is served read-only: never migrated, ingested or purged.
+        bool readOnly = openStore is null && Archive.StoreArchiver.IsArchiveFile(options.Database);
+        if (readOnly && options.Archive is not null)
+        {
+            throw new InvalidOperationException($"{options.Database} is an archive, opened read-only: --archive-dir applies to a live store only");
+        }
+
+        ITraceStore store = readOnly ? ReadOnlyTraceStore.Open(options.Database) : (openStore ?? (o => SqliteTraceStore.Open(o.Database)))(options);
         var writer = new IngestWriter(store, options.WriterCapacity);
         var live = new LiveFeed(store.Queries, TimeSpan.FromMilliseconds(250));
         writer.SpansCommitted += live.Nudge;
-        var retention = new RetentionService(writer, options.Retention, options.MaxSizeBytes, options.RetentionInterval);
+        var retention = new RetentionService(writer, options.Retention, options.MaxSizeBytes, options.RetentionInterval, options.Archive, store.Location);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -102,7 +112,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
-        var server = new CollectorServer(app, store, writer, live, retention) { Alerts = alerts };
+        var server = new CollectorServer(app, store, writer, live, retention) { Alerts = alerts, ReadOnly = readOnly };
         try
         {
             app.UseMiddleware<FaultMiddleware>();
@@ -116,7 +126,11 @@ internal sealed class CollectorServer : IAsyncDisposable
             throw;
         }
 
-        retention.Start();
+        if (!readOnly)
+        {
+            retention.Start();
+        }
+
         if (alerts is not null)
         {
             server.AlertReloader = new AlertReloader(alerts, alerts.ConfigPath);
@@ -156,8 +170,16 @@ internal sealed class CollectorServer : IAsyncDisposable
 
     private void MapEndpoints(CollectorOptions options)
     {
-        new IngestEndpoints(Writer, options).Map(_app);
-        new QueryEndpoints(Store, Writer).Map(_app);
+        if (ReadOnly)
+        {
+            ReadOnlyIngestEndpoints.Map(_app, Store.Location);
+        }
+        else
+        {
+            new IngestEndpoints(Writer, options).Map(_app);
+        }
+
+        new QueryEndpoints(Store, Writer, ReadOnly ? null : Retention).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
         _app.MapDashboard(DashboardAssets.Embedded);

@@ -11,4 +11,13 @@ internal sealed record StatusAnswer(
     [property: JsonPropertyName("queue_depth")] int QueueDepth,
     [property: JsonPropertyName("store_bytes")] long StoreBytes,
     [property: JsonPropertyName("oldest")] string? Oldest,
-    [property: JsonPropertyName("newest")] string? Newest);
+    [property: JsonPropertyName("newest")] string? Newest)
+{
+    /// <summary>The limits in force and what the purge (and archiving) did; null when the store is read-only.</summary>
+    [JsonPropertyName("retention")]
+    public RetentionStatus? Retention { get; init; }
+
+    /// <summary>True when <c>serve --db</c> opened an archive: nothing is ingested or purged.</summary>
+    [JsonPropertyName("read_only")]
+    public bool ReadOnly { get; init; }
+}

@@ -23,11 +23,14 @@ internal sealed class QueryEndpoints
 
     private readonly ITraceStore _store;
     private readonly IngestWriter _writer;
+    private readonly Retention.RetentionService? _retention;
 
-    public QueryEndpoints(ITraceStore store, IngestWriter writer)
+    // retention is null when the store is read-only (an archive): /api/status then says so.
+    public QueryEndpoints(ITraceStore store, IngestWriter writer, Retention.RetentionService? retention = null)
     {
         _store = store;
         _writer = writer;
+        _retention = retention;
     }
 
     public void Map(IEndpointRouteBuilder endpoints)
@@ -151,7 +154,11 @@ internal sealed class QueryEndpoints
             _writer.QueueDepth,
             _store.SizeBytes(),
             facts.Oldest,
-            facts.Newest);
+            facts.Newest)
+        {
+            Retention = _retention?.Status(),
+            ReadOnly = _retention is null,
+        };
         return Answer(context, status, CollectorJsonContext.Default.StatusAnswer);
     }
 

@@ -25,6 +25,16 @@ internal interface ITraceStore : IDisposable
     /// <summary>Deletes at most <paramref name="limit"/> of the oldest spans (and logs of that age), whatever their age.</summary>
     int PurgeOldest(int limit);
 
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> of the oldest spans whose id is at most <paramref name="throughSpanId"/>
+    /// (those an archive holds) and, when <paramref name="cutoffUnixMicroseconds"/> is given, that started before it;
+    /// logs older than what is left go with them.
+    /// </summary>
+    int PurgeArchived(long? cutoffUnixMicroseconds, long throughSpanId, int limit);
+
+    /// <summary>The id of the oldest span (null when empty): whether an archive covers what a purge would delete.</summary>
+    long? OldestSpanId();
+
     /// <summary>Gives up to <paramref name="maxPages"/> free pages back to the file system (the file shrinks).</summary>
     void ReleaseFreePages(int maxPages);
 

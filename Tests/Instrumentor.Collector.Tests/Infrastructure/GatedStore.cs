@@ -28,6 +28,10 @@ internal sealed class GatedStore(ITraceStore inner) : ITraceStore
 
     public int PurgeOldest(int limit) => inner.PurgeOldest(limit);
 
+    public int PurgeArchived(long? cutoffUnixMicroseconds, long throughSpanId, int limit) => inner.PurgeArchived(cutoffUnixMicroseconds, throughSpanId, limit);
+
+    public long? OldestSpanId() => inner.OldestSpanId();
+
     public void ReleaseFreePages(int maxPages) => inner.ReleaseFreePages(maxPages);
 
     public long SizeBytes() => inner.SizeBytes();

@@ -141,6 +141,36 @@ internal sealed class SqliteTraceStore : ITraceStore
     }
 
     /// <inheritdoc />
+    public int PurgeArchived(long? cutoffUnixMicroseconds, long throughSpanId, int limit)
+    {
+        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+        int deleted = cutoffUnixMicroseconds is { } cutoff
+            ? Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff AND id <= $through ORDER BY ts LIMIT $limit);",
+                ("$cutoff", StoreText.Timestamp(cutoff)), ("$through", throughSpanId), ("$limit", limit))
+            : Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE id <= $through ORDER BY ts LIMIT $limit);",
+                ("$through", throughSpanId), ("$limit", limit));
+        string floor = cutoffUnixMicroseconds is { } c ? StoreText.Timestamp(c) : "9999";
+        Run(transaction, """
+            DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < min($floor, coalesce((SELECT min(ts) FROM span), '9999')) ORDER BY ts LIMIT $limit);
+            """, ("$floor", floor), ("$limit", limit));
+        if (deleted < limit)
+        {
+            Run(transaction, "DELETE FROM ingest_batch WHERE committed < min($floor, coalesce((SELECT min(ts) FROM span), '9999'));", ("$floor", floor));
+        }
+
+        transaction.Commit();
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public long? OldestSpanId()
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "SELECT id FROM span ORDER BY ts LIMIT 1;";
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    /// <inheritdoc />
     public void ReleaseFreePages(int maxPages)
     {
         Execute(_connection, $"PRAGMA incremental_vacuum({maxPages});");
