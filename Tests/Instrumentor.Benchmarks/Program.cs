@@ -24,6 +24,11 @@ internal static class Program
             return Throughput.StoreQueryRun.Execute(args.AsSpan(1).ToArray());
         }
 
+        if (args.Length > 0 && args[0] == "--alert-rule")
+        {
+            return Collector.AlertRuleRun.Execute(args.AsSpan(1).ToArray());
+        }
+
         if (args.Length > 0 && args[0] == "--collector-load")
         {
             return Collector.CollectorLoadRun.ExecuteAsync(args.AsSpan(1).ToArray()).GetAwaiter().GetResult();

@@ -16,6 +16,8 @@ namespace Instrumentor.Benchmarks.Collector;
 /// <c>instrumentor serve</c> over loopback HTTP (docs/benchmarks.md, "Collector ingest"). N clients post batches
 /// of 100–1,000 spans (2 arguments + result each) to <c>/v1/uploads</c> for S seconds after a 3 s warm-up; then the
 /// store file is counted: every acknowledged span must be a row (zero loss) and no (trace id, span id) twice.
+/// <c>--prefill-old N</c> first fills the store with N spans 7 to 8 hours old and serves it with <c>--retention 6h</c>,
+/// so the purge deletes them while the load runs (the ingest rate with purging); the table then shows what it purged.
 /// </summary>
 internal static class CollectorLoadRun
 {
@@ -28,11 +30,18 @@ internal static class CollectorLoadRun
         string directory = Path.Combine(Path.GetTempPath(), "instrumentor-collector-load-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         string database = Path.Combine(directory, "traces.db");
+        int prefill = Option(args, "--prefill-old", 0);
+        if (prefill > 0)
+        {
+            Console.WriteLine($"# prefilling {prefill:N0} spans 7–8 h old: serve purges them (--retention 6h) during the window");
+            BulkStore.Fill(database, prefill, DateTimeOffset.UtcNow.AddHours(-7), TimeSpan.FromHours(1));
+        }
+
         Console.WriteLine($"# Collector ingest: {clients} clients, batches of {minBatch}–{maxBatch} spans, {seconds} s after a 3 s warm-up");
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Measure.LoadAverage()}");
         try
         {
-            await using CollectorProcess server = await CollectorProcess.StartAsync(database, "--retention", "0").ConfigureAwait(false);
+            await using CollectorProcess server = await CollectorProcess.StartAsync(database, "--retention", prefill > 0 ? "6h" : "0").ConfigureAwait(false);
             var seedSource = new Random();
             List<LoadClient> senders = Enumerable.Range(0, clients)
                 .Select(_ => new LoadClient(server.BaseAddress, (ulong)seedSource.NextInt64(1, long.MaxValue))).ToList();
@@ -83,6 +92,18 @@ internal static class CollectorLoadRun
             long sent = senders.Sum(s => s.Sent);
             long acknowledged = senders.Sum(s => s.Accepted);
             long duplicates = senders.Sum(s => s.Duplicates);
+            long purgedInWindow = prefill > 0 ? await PurgedTotalAsync(server.BaseAddress).ConfigureAwait(false) : 0;
+            if (prefill > 0)
+            {
+                Console.WriteLine($"| old spans purged by retention during the load (of {prefill:N0}) | {purgedInWindow:N0} |");
+                // The zero-loss count below needs the prefill gone: let the purge finish (no load now).
+                var purgeWait = Stopwatch.StartNew();
+                while (await PurgedTotalAsync(server.BaseAddress).ConfigureAwait(false) < prefill && purgeWait.Elapsed < TimeSpan.FromMinutes(10))
+                {
+                    await Task.Delay(500).ConfigureAwait(false);
+                }
+            }
+
             long statusTotal = await SpansTotalAsync(server.BaseAddress).ConfigureAwait(false);
             (long rows, long duplicatedKeys) = Measure.CountStore(database);
             Console.WriteLine($"| spans sent (warm-up included) / accepted / duplicates answered | {sent:N0} / {acknowledged:N0} / {duplicates:N0} |");
@@ -121,6 +142,13 @@ internal static class CollectorLoadRun
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
         using JsonDocument status = JsonDocument.Parse(await http.GetStringAsync("api/status").ConfigureAwait(false));
         return status.RootElement.GetProperty("spans_total").GetInt64();
+    }
+
+    internal static async Task<long> PurgedTotalAsync(Uri baseAddress)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        using JsonDocument status = JsonDocument.Parse(await http.GetStringAsync("api/status").ConfigureAwait(false));
+        return status.RootElement.GetProperty("retention").GetProperty("purged_total").GetInt64();
     }
 
     private static double[] PerSecond(IEnumerable<(long Timestamp, int Spans)> completions, long began, int seconds)
