@@ -13,7 +13,7 @@ internal static class BulkStore
     private const int Chunk = 1_000_000;
 
     /// <summary>Appends <paramref name="spans"/> spans spread evenly over [end - window, end].</summary>
-    public static void Fill(string path, long spans, DateTimeOffset end, TimeSpan window)
+    public static void Fill(string path, long spans, DateTimeOffset end, TimeSpan window, bool analyze = true)
     {
         using (var sink = new SqliteSpanSink(path, "bench"))
         {
@@ -58,10 +58,13 @@ internal static class BulkStore
             insert.Parameters.AddWithValue("$step", stepUs);
             insert.ExecuteNonQuery();
             transaction.Commit();
-            Console.Error.WriteLine($"  {done + count:N0} / {spans:N0} spans");
+            if (spans > Chunk)
+            {
+                Console.Error.WriteLine($"  {done + count:N0} / {spans:N0} spans");
+            }
         }
 
-        Execute(connection, "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);");
+        Execute(connection, analyze ? "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);" : "PRAGMA wal_checkpoint(TRUNCATE);");
     }
 
     internal static object? Scalar(SqliteConnection connection, string sql)

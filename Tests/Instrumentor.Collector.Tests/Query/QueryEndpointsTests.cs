@@ -192,7 +192,7 @@ public class QueryEndpointsTests
     {
         JsonElement status = await _collector.GetJsonAsync("/api/status");
 
-        Shape.HasFields(status, "spans_total", "ingest_per_s", "error_rate_5m", "write_lag_ms", "queue_depth", "store_bytes", "oldest", "newest");
+        Shape.HasFields(status, "spans_total", "ingest_per_s", "error_rate_5m", "write_lag_ms", "queue_depth", "store_bytes", "oldest", "newest", "read_only", "retention");
         status.GetProperty("spans_total").GetInt64().ShouldBe(61);
         status.GetProperty("oldest").GetString().ShouldBe("2026-12-01 17:00:00.000000");
         status.GetProperty("newest").GetString().ShouldBe("2026-12-01 17:05:00.000000");
