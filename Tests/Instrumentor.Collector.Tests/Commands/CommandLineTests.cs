@@ -24,7 +24,7 @@ public class CommandLineTests
         (int exit, string output, _) = await Run("--help");
 
         exit.ShouldBe(0);
-        foreach (string command in new[] { "serve", "tail", "stats", "purge" })
+        foreach (string command in new[] { "serve", "tail", "stats", "purge", "archive" })
         {
             output.ShouldContain(command);
         }
