@@ -188,6 +188,7 @@ internal sealed class RetentionService : IDisposable
                 ? await _writer.RunAsync(store => store.PurgeArchived(cutoff, id, BatchSize), cancellationToken).ConfigureAwait(false)
                 : await _writer.RunAsync(store => store.PurgeOlderThan(cutoff, BatchSize), cancellationToken).ConfigureAwait(false);
             deleted += n;
+            Counted(n, unarchived: false);
         }
         while (n == BatchSize);
         return deleted;
@@ -221,13 +222,7 @@ internal sealed class RetentionService : IDisposable
             }
 
             deleted += n;
-            if (unarchived)
-            {
-                lock (_gate)
-                {
-                    _purgedUnarchived += n;
-                }
-            }
+            Counted(n, unarchived);
         }
 
         return deleted;
@@ -287,13 +282,25 @@ internal sealed class RetentionService : IDisposable
         }
     }
 
+    // Counted as each batch commits, so /api/status shows a long purge going on, not only its end.
+    private void Counted(int deleted, bool unarchived)
+    {
+        lock (_gate)
+        {
+            _purgedTotal += deleted;
+            if (unarchived)
+            {
+                _purgedUnarchived += deleted;
+            }
+        }
+    }
+
     private void Record(long deleted, bool overLimit, string? error)
     {
         lock (_gate)
         {
             _lastRun = Alerts.Api.AlertTime.Format(DateTimeOffset.UtcNow);
             _lastPurged = deleted;
-            _purgedTotal += deleted;
             _overLimit = overLimit;
             _lastError = error;
         }
