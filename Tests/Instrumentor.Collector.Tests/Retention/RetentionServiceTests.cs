@@ -52,6 +52,37 @@ public class RetentionServiceTests
         JsonAssertNewest(collector);
     }
 
+    [Test]
+    public async Task Status_shows_the_limits_and_what_the_purge_deleted()
+    {
+        const long maxSize = 2L * 1024 * 1024 * 1024;
+        await using RunningCollector collector = await RunningCollector.StartAsync(o => o with
+        {
+            Retention = TimeSpan.FromHours(2), MaxSizeBytes = maxSize, RetentionInterval = TimeSpan.FromDays(1),
+        });
+        DateTime now = DateTime.UtcNow;
+        using HttpResponseMessage old = await collector.PostJsonAsync("/v1/uploads", Events.Batch(Enumerable.Range(0, 1_200).Select(i => Events.Event(start: now.AddHours(-3).AddMilliseconds(i)))));
+        using HttpResponseMessage fresh = await collector.PostJsonAsync("/v1/uploads", Events.Batch([Events.Event(start: now.AddMinutes(-1))]));
+        // The loop's first pass runs at start; wait for it, then the pass of this test deletes what arrived since.
+        while ((await collector.GetJsonAsync("/api/status")).GetProperty("retention").GetProperty("last_run").ValueKind == System.Text.Json.JsonValueKind.Null)
+        {
+            await Task.Delay(20);
+        }
+
+        await collector.Server.Retention.RunOnceAsync(CancellationToken.None);
+
+        System.Text.Json.JsonElement status = await collector.GetJsonAsync("/api/status");
+        System.Text.Json.JsonElement retention = status.GetProperty("retention");
+        retention.GetProperty("max_age_seconds").GetDouble().ShouldBe(7200);
+        retention.GetProperty("max_bytes").GetInt64().ShouldBe(maxSize);
+        retention.GetProperty("purged_total").GetInt64().ShouldBe(1_200);
+        retention.GetProperty("over_limit").GetBoolean().ShouldBeFalse();
+        retention.GetProperty("last_error").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        retention.GetProperty("archive").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        status.GetProperty("spans_total").GetInt64().ShouldBe(1);
+        status.GetProperty("oldest").GetString()!.ShouldStartWith(now.AddMinutes(-1).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static void JsonAssertNewest(RunningCollector collector) =>
         collector.Scalar("SELECT count(*) FROM span WHERE id = (SELECT max(id) FROM span)").ShouldBe(1);
 }
