@@ -158,6 +158,7 @@ internal sealed class CollectorServer : IAsyncDisposable
     {
         new IngestEndpoints(Writer, options).Map(_app);
         new QueryEndpoints(Store, Writer).Map(_app);
+        new LogQueryEndpoints(Store).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
         _app.MapDashboard(DashboardAssets.Embedded);
