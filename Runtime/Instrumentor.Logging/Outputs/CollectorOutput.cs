@@ -39,7 +39,7 @@ internal sealed class CollectorOutput : ILogOutput
     {
         byte[] body = LogSender.Body(batch);
         string batchId = Guid.CreateVersion7().ToString("N");
-        if (_spool.HasPending && !await ReplayAsync(cancellationToken).ConfigureAwait(false))
+        if (_spool.HasPending && !await ReplayAsync(force: false, cancellationToken).ConfigureAwait(false))
         {
             // Older batches still wait: this one queues behind them.
             Spool(batchId, batch.Count, body);
@@ -70,29 +70,33 @@ internal sealed class CollectorOutput : ILogOutput
 
     public async Task TickAsync(bool flushing, CancellationToken cancellationToken)
     {
-        if (_spool.HasPending && (flushing || DateTime.UtcNow >= _nextReplay))
+        if (_spool.HasPending)
         {
-            await ReplayAsync(cancellationToken).ConfigureAwait(false);
+            await ReplayAsync(force: flushing, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Sends the spooled batches oldest first; true when the spool is empty afterwards.</summary>
-    private async Task<bool> ReplayAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the spooled batches oldest first, stopping at the first that fails; true when the spool is empty
+    /// afterwards. Tried at most once an interval (unless <paramref name="force"/>: a flush), never while the circuit is
+    /// open, so an outage costs one probe an interval, not one a batch.
+    /// </summary>
+    private async Task<bool> ReplayAsync(bool force, CancellationToken cancellationToken)
     {
-        _nextReplay = DateTime.UtcNow + _replayEvery;
-        if (_sender.CircuitOpen)
+        if (_sender.CircuitOpen || (!force && DateTime.UtcNow < _nextReplay))
         {
             return false;
         }
 
-        List<SpooledBatch> batches = _spool.Read();
-        int done = 0;
-        for (; done < batches.Count; done++)
+        _nextReplay = DateTime.UtcNow + _replayEvery;
+        int delivered = -1;
+        bool all = true;
+        foreach ((SpooledBatch batch, int line) in _spool.Read())
         {
-            SpooledBatch batch = batches[done];
             SendOutcome outcome = await _sender.SendAsync(batch.Body, batch.BatchId, cancellationToken).ConfigureAwait(false);
             if (outcome.Status == SendStatus.Failed)
             {
+                all = false;
                 break;
             }
 
@@ -104,14 +108,16 @@ internal sealed class CollectorOutput : ILogOutput
             {
                 SetAside(batch.BatchId, batch.Lines, batch.Body, outcome.Error);
             }
+
+            delivered = line;
         }
 
-        if (done > 0)
+        if (delivered >= 0)
         {
-            _spool.Keep(batches.GetRange(done, batches.Count - done));
+            _spool.DropThrough(delivered);
         }
 
-        return done == batches.Count;
+        return all;
     }
 
     private void Count(LogIngestResult result, bool replayed)

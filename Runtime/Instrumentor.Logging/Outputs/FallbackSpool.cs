@@ -56,69 +56,96 @@ internal sealed class FallbackSpool
         PendingLines += lines;
     }
 
-    /// <summary>The batches in the file, oldest first. A torn last line (a crash while appending) is skipped.</summary>
-    internal List<SpooledBatch> Read()
+    /// <summary>
+    /// The batches in the file, oldest first, read lazily (a replay that stops at the first failure parses no more),
+    /// each with its line number in the file. A torn line (a crash while appending) is skipped.
+    /// </summary>
+    internal IEnumerable<(SpooledBatch Batch, int Line)> Read()
     {
-        var batches = new List<SpooledBatch>();
         if (!File.Exists(_path))
         {
-            return batches;
+            yield break;
         }
 
+        int number = -1;
         foreach (string line in File.ReadLines(_path, Encoding.UTF8))
         {
-            if (line.Length == 0)
+            number++;
+            if (Parse(line) is { } batch)
             {
-                continue;
-            }
-
-            try
-            {
-                using JsonDocument document = JsonDocument.Parse(line);
-                JsonElement root = document.RootElement;
-                string batchId = root.GetProperty("batch_id").GetString() ?? throw new JsonException("batch_id is null");
-                int lines = root.GetProperty("lines").GetInt32();
-                byte[] body = Encoding.UTF8.GetBytes(root.GetProperty("body").GetRawText());
-                batches.Add(new SpooledBatch(batchId, lines, body));
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                SelfDiagnostics.Warning($"Instrumentor.Logging: skipped a torn line of the fallback file {_path}: {e.Message}");
+                yield return (batch, number);
             }
         }
-
-        return batches;
     }
 
     /// <summary>
-    /// Keeps only <paramref name="remaining"/> (the batches not yet delivered), replacing the file atomically: a crash
-    /// leaves either the old file (its delivered batches are sent again and deduplicated) or the new one.
+    /// Removes the lines up to and including <paramref name="line"/> (batches delivered), replacing the file
+    /// atomically: a crash leaves either the old file (its delivered batches are sent again and deduplicated by
+    /// their ids) or the new one.
     /// </summary>
-    internal void Keep(IReadOnlyList<SpooledBatch> remaining)
+    internal void DropThrough(int line)
     {
-        if (remaining.Count == 0)
+        string temporary = _path + ".tmp";
+        long pending = 0;
+        using (var output = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
+        {
+            int number = -1;
+            foreach (string text in File.ReadLines(_path, Encoding.UTF8))
+            {
+                if (++number <= line || Parse(text) is not { } batch)
+                {
+                    continue;
+                }
+
+                output.Write(text);
+                output.Write('\n');
+                pending += batch.Lines;
+            }
+
+            output.Flush();
+            ((FileStream)output.BaseStream).Flush(flushToDisk: true);
+        }
+
+        if (pending == 0)
         {
             File.Delete(_path);
-            PendingLines = 0;
-            return;
+            File.Delete(temporary);
         }
-
-        string temporary = _path + ".tmp";
-        File.Delete(temporary);
-        var spool = new FallbackSpool(temporary);
-        foreach (SpooledBatch batch in remaining)
+        else
         {
-            spool.Append(batch.BatchId, batch.Lines, batch.Body);
+            File.Move(temporary, _path, overwrite: true);
         }
 
-        File.Move(temporary, _path, overwrite: true);
-        PendingLines = spool.PendingLines;
+        PendingLines = pending;
+    }
+
+    private SpooledBatch? Parse(string line)
+    {
+        if (line.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(line);
+            JsonElement root = document.RootElement;
+            string batchId = root.GetProperty("batch_id").GetString() ?? throw new JsonException("batch_id is null");
+            int lines = root.GetProperty("lines").GetInt32();
+            byte[] body = Encoding.UTF8.GetBytes(root.GetProperty("body").GetRawText());
+            return new SpooledBatch(batchId, lines, body);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            SelfDiagnostics.Warning($"Instrumentor.Logging: skipped a torn line of the fallback file {_path}: {e.Message}");
+            return null;
+        }
     }
 
     private long Count()
     {
         long lines = 0;
-        foreach (SpooledBatch batch in Read())
+        foreach ((SpooledBatch batch, _) in Read())
         {
             lines += batch.Lines;
         }

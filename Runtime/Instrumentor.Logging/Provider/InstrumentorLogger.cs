@@ -67,6 +67,10 @@ internal sealed class InstrumentorLogger : ILogger
                 fields.Add(pairs[i]);
             }
         }
+        else if (state is IEnumerable<KeyValuePair<string, object?>> sequence)
+        {
+            fields.AddRange(sequence);
+        }
 
         if (_sink.Scopes is { } scopes)
         {
@@ -74,14 +78,15 @@ internal sealed class InstrumentorLogger : ILogger
             scopes.ForEachScope(
                 (scope, _) =>
                 {
-                    if (scope is IReadOnlyList<KeyValuePair<string, object?>> scopePairs)
+                    // A dictionary or the pairs of a scope template (BeginScope("order {Id}", id)); a scope's template
+                    // is not the line's, so only its values become fields.
+                    if (scope is IEnumerable<KeyValuePair<string, object?>> scopePairs)
                     {
-                        for (int i = 0; i < scopePairs.Count; i++)
+                        foreach (KeyValuePair<string, object?> pair in scopePairs)
                         {
-                            // A scope's template is not the line's: only its values are fields.
-                            if (scopePairs[i].Key != "{OriginalFormat}")
+                            if (pair.Key != "{OriginalFormat}")
                             {
-                                fields.Add(scopePairs[i]);
+                                fields.Add(pair);
                             }
                         }
                     }
