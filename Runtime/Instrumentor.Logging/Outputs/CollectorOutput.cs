@@ -46,12 +46,6 @@ internal sealed class CollectorOutput : ILogOutput
             return;
         }
 
-        if (_sender.CircuitOpen)
-        {
-            Spool(batchId, batch.Count, body);
-            return;
-        }
-
         SendOutcome outcome = await _sender.SendAsync(body, batchId, cancellationToken).ConfigureAwait(false);
         switch (outcome.Status)
         {
@@ -78,12 +72,13 @@ internal sealed class CollectorOutput : ILogOutput
 
     /// <summary>
     /// Sends the spooled batches oldest first, stopping at the first that fails; true when the spool is empty
-    /// afterwards. Tried at most once an interval (unless <paramref name="force"/>: a flush), never while the circuit is
-    /// open, so an outage costs one probe an interval, not one a batch.
+    /// afterwards. Tried at most once an interval (unless <paramref name="force"/>: a flush), so an outage costs one
+    /// attempt an interval, not one a batch; while the circuit is open that attempt fails at once, without a request
+    /// (Polly moves an open circuit to half-open only when asked to run something after the break).
     /// </summary>
     private async Task<bool> ReplayAsync(bool force, CancellationToken cancellationToken)
     {
-        if (_sender.CircuitOpen || (!force && DateTime.UtcNow < _nextReplay))
+        if (!force && DateTime.UtcNow < _nextReplay)
         {
             return false;
         }

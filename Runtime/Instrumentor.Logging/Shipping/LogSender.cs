@@ -59,9 +59,6 @@ internal sealed class LogSender : IDisposable
         _pipeline = ExportResilience.Build(resilience, new ExportCounters(), _circuit);
     }
 
-    /// <summary>Whether the circuit is open: sends would fail at once, so batches go to the fallback without trying.</summary>
-    internal bool CircuitOpen => _circuit.CircuitState == CircuitState.Open;
-
     /// <summary>The JSON array body of <paramref name="records"/>.</summary>
     internal static byte[] Body(System.Collections.Generic.IReadOnlyList<LogRecord> records)
     {
