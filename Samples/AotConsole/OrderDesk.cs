@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Instrumentor;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AotConsole;
 
@@ -16,9 +18,10 @@ public enum OrderKind
 }
 
 /// <summary>Monitored methods of several shapes; every argument below is captured by a serializer chosen at compile time.</summary>
-public sealed class OrderDesk
+public sealed class OrderDesk(ILogger? logger = null)
 {
     private readonly Dictionary<string, int> _stock = new(StringComparer.Ordinal) { ["apple"] = 10, ["pear"] = 4 };
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     /// <summary>Sync instance method: string, int and enum arguments, bool result.</summary>
     [Monitor(ProcessGroup = "orders")]
@@ -37,9 +40,11 @@ public sealed class OrderDesk
     [Monitor(ProcessGroup = "orders")]
     public async Task<decimal> PlaceAsync(Guid orderId, string sku, int quantity, decimal unitPrice, DateTime placedAt)
     {
+        DeskLog.Placing(_logger, sku, quantity);
         await Task.Yield();
         if (!Reserve(sku, quantity, OrderKind.Delivery))
         {
+            DeskLog.OutOfStock(_logger, sku);
             throw new InvalidOperationException($"out of stock: {sku}");
         }
 

@@ -3,11 +3,20 @@ using System.Collections.Generic;
 using System.Globalization;
 using AotConsole;
 using Instrumentor;
+using Instrumentor.Logging;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 // A NativeAOT program: no reflection anywhere in the tracing path. Nothing to configure either: traces go to
 // ./traces.db, or to $INSTRUMENTOR_DB.
-var desk = new OrderDesk();
+string databasePath = new MonitoringOptions().DatabasePath!;
+// Logs too (Instrumentor.Logging, no reflection either): into the same store, view `logs`, stamped with the span ids.
+ILoggerFactory logging = LoggerFactory.Create(b => b.AddInstrumentor(o =>
+{
+    o.Store = true;
+    o.StorePath = databasePath;
+}));
+var desk = new OrderDesk(logging.CreateLogger<OrderDesk>());
 var placedAt = new DateTime(2026, 1, 5, 9, 30, 0, DateTimeKind.Utc);
 
 decimal total = await desk.PlaceAsync(Guid.Parse("6f1c2d3e-0000-4000-8000-00000000aa01"), "apple", 3, 1.25m, placedAt);
@@ -32,8 +41,10 @@ if (!await Monitoring.FlushAsync(TimeSpan.FromSeconds(10)))
     return 1;
 }
 
+// Disposing the factory delivers the buffered log lines.
+logging.Dispose();
+
 // Read the traces back through the logical views.
-string databasePath = new MonitoringOptions().DatabasePath!;
 using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
 connection.Open();
 using SqliteCommand command = connection.CreateCommand();
@@ -52,4 +63,19 @@ while (reader.Read())
 
 Console.WriteLine($"Traced {lines.Count} calls into {databasePath}:");
 lines.ForEach(Console.WriteLine);
+
+reader.Close();
+command.CommandText = """
+    SELECT l.level, l.message, coalesce(p.process, '-')
+    FROM logs l LEFT JOIN process_trace p ON p.span_id = l.span_id AND p.trace_id = l.trace_id ORDER BY l.ts
+    """;
+using SqliteDataReader logReader = command.ExecuteReader();
+var logLines = new List<string>();
+while (logReader.Read())
+{
+    logLines.Add($"  {logReader.GetString(0)} {logReader.GetString(1)} (in {logReader.GetString(2)})");
+}
+
+Console.WriteLine($"Logged {logLines.Count} lines:");
+logLines.ForEach(Console.WriteLine);
 return 0;

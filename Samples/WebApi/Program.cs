@@ -1,9 +1,13 @@
+using Instrumentor.Logging;
 using WebApi;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
 // Options from appsettings.json's "Instrumentor" section, validated at start; the host's shutdown flushes the traces.
 builder.Services.AddInstrumentor(builder.Configuration);
+// Logs through Instrumentor.Logging ("Logging:Instrumentor" in appsettings.json): each line stamped with the current
+// span's ids, written into the traces' store (view `logs`), and to the collector when Logging__Instrumentor__Endpoint is set.
+builder.Logging.AddInstrumentor(o => o.StorePath ??= builder.Configuration["Instrumentor:DatabasePath"]);
 // Services registered as their interfaces, and called through them: the monitored implementations are traced.
 builder.Services.AddSingleton<IInventory, Inventory>();
 builder.Services.AddSingleton<IOrderService, OrderService>();

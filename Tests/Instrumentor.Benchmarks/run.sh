@@ -45,11 +45,12 @@ for part in "${parts[@]}"; do
     queue)      run_bdn '*QueueEnqueueBenchmarks*' ;;
     sqlite)     run_bdn '*SqliteBatchWriteBenchmarks*' ;;
     pieces)     run_bdn '*HotPathPieceBenchmarks*' ;;
+    logging)    run_bdn '*LogCallBenchmarks*' ;;
     throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
     store)      dotnet "$bench_dll" --store-queries | tee BenchmarkDotNet.Artifacts/store-queries.md ;;
     collector)  dotnet "$bench_dll" --collector-load ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, throughput, store, collector, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, throughput, store, collector, generator)" >&2; exit 2 ;;
   esac
 done
 

@@ -61,6 +61,18 @@ public class AotPublishTests
         ]);
         TraceDatabase.Query(db, "SELECT DISTINCT service FROM process_trace").Single()[0].ShouldBe("AotConsole");
 
+        // Instrumentor.Logging in NativeAOT: LoggerMessage lines in the same store, stamped with the span they were logged in.
+        run.StandardOutput.ShouldContain("Logged 3 lines:");
+        TraceDatabase.Query(db, """
+            SELECT l.message || ' in ' || p.process FROM logs l JOIN process_trace p ON p.span_id = l.span_id AND p.trace_id = l.trace_id
+            ORDER BY l.ts
+            """).Select(r => r[0]).ShouldBe(
+        [
+            "placing 3 x apple in AotConsole.OrderDesk.PlaceAsync",
+            "placing 99 x pear in AotConsole.OrderDesk.PlaceAsync",
+            "out of stock: pear in AotConsole.OrderDesk.PlaceAsync",
+        ]);
+
         // Arguments captured by the compile-time serializers, in the native binary.
         Dictionary<string, string?> placed = Arguments(db, "AotConsole.OrderDesk.PlaceAsync", "OK");
         placed["orderId"].ShouldBe("6f1c2d3e-0000-4000-8000-00000000aa01");

@@ -64,6 +64,19 @@ public class WebApiTests
         ]);
         TraceDatabase.Query(db, "SELECT DISTINCT service FROM process_trace").Single()[0].ShouldBe("orders-api");
 
+        // Instrumentor.Logging: the services' LoggerMessage lines are in the same store, each in the span it was logged in.
+        TraceDatabase.Query(db, """
+            SELECT l.message || ' in ' || p.process FROM logs l JOIN process_trace p ON p.span_id = l.span_id AND p.trace_id = l.trace_id
+            WHERE l.logger = 'WebApi.OrderService' ORDER BY 1
+            """).Select(r => r[0]).ShouldBe(
+        [
+            "order placed: 2 x apple, 98 left in WebApi.OrderService.PlaceAsync",
+            "placing order for 2 x apple in WebApi.OrderService.PlaceAsync",
+            "placing order for 50 x pear in WebApi.OrderService.PlaceAsync",
+            "quoting 2 x apple in WebApi.OrderService.Quote",
+            "quoting 3 x apple in WebApi.OrderService.Quote",
+        ]);
+
         // Every service is called through its interface (IOrderService from the endpoints, IInventory from the order
         // service): the spans above are the implementations', with their arguments, nested as called.
         TraceDatabase.Query(db, """

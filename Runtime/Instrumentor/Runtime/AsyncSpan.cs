@@ -32,6 +32,9 @@ public sealed class AsyncSpan : AsyncSpanFrame
         _record.ThreadId = Environment.CurrentManagedThreadId;
     }
 
+    /// <summary>The parent's span id (0 for a root), for <see cref="Instrumentor.CurrentSpan"/>.</summary>
+    internal ulong ParentSpanId => _record.ParentSpanId;
+
     /// <summary>Whether this call is recorded (its arguments and result are captured).</summary>
     public bool IsSampled => Sampled;
 

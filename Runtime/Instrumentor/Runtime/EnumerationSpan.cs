@@ -30,6 +30,9 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         _record.ThreadId = Environment.CurrentManagedThreadId;
     }
 
+    /// <summary>The parent's span id (0 for a root), for <see cref="Instrumentor.CurrentSpan"/>.</summary>
+    internal ulong ParentSpanId => _record.ParentSpanId;
+
     /// <summary>Whether this call is recorded.</summary>
     public bool IsSampled => Sampled;
 

@@ -13,12 +13,12 @@ namespace Instrumentor;
 /// SQL written against the views uses the indexes. Random keys never lead an index: trace ids start with a
 /// timestamp, and span ids are indexed behind a chunk of the rowid (see <see cref="SpanChunkShift"/>).
 /// Logical schema (the contract, what users and alert rules query): the views <c>process_trace</c>,
-/// <c>data_trace</c> and <c>instances</c>, with text timestamps and lowercase hex ids.
+/// <c>data_trace</c>, <c>instances</c> and (since v6) <c>logs</c>, with text timestamps and lowercase hex ids.
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    internal const int CurrentVersion = 4;
+    internal const int CurrentVersion = 6;
 
     /// <summary>
     /// Span ids are indexed as <c>(id &gt;&gt; SpanChunkShift, span_id)</c>: inserts land in the newest chunk of
@@ -166,6 +166,42 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         """;
 
+    // placeholder: the span index redesign lands as Version5 on another branch
+    internal const string Version5 = "";
+
+    /// <summary>
+    /// v6: log lines (<c>Instrumentor.Logging</c>'s local store output and the collector's <c>POST /api/ingest</c>),
+    /// physical table <c>log</c> behind the logical view <c>logs</c>. Times and ids in their text form, like
+    /// <c>span</c>, so SQL on the view uses the indexes; <c>log_batch</c> holds the batch ids already stored, so a
+    /// batch replayed after a lost answer stores nothing twice. Written with IF NOT EXISTS: stores the collector
+    /// created before v6 already have the same table and view.
+    /// </summary>
+    internal const string Version6 = """
+        CREATE TABLE IF NOT EXISTS log (
+            id             INTEGER PRIMARY KEY,
+            ts             TEXT NOT NULL,      -- UTC 'YYYY-MM-DD HH:MM:SS.ffffff', like span.ts
+            level          TEXT,
+            logger         TEXT,
+            message        TEXT,
+            trace_id       TEXT,               -- 32 lowercase hex
+            span_id        TEXT,               -- 16 lowercase hex
+            parent_span_id TEXT,
+            exception      TEXT,               -- JSON object {type, message, stack, inner} or text
+            attributes     TEXT,               -- JSON object of the line's other fields
+            service        TEXT
+        );
+        CREATE INDEX IF NOT EXISTS log_ts ON log (ts);
+        CREATE INDEX IF NOT EXISTS log_trace ON log (trace_id, span_id);
+        CREATE VIEW IF NOT EXISTS logs AS
+        SELECT ts, level, logger, message, trace_id, span_id, parent_span_id, exception, attributes, service FROM log;
+
+        CREATE TABLE IF NOT EXISTS log_batch (
+            batch_id  TEXT PRIMARY KEY,
+            committed TEXT NOT NULL,
+            lines     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
     // The views of the current version, dropped and created again by every migration that changes them. LEFT
     // JOINs keep the span table the outer loop for time-range queries (the alert rule uses span_ts rather than
     // one index range per site); a filter on a site column turns them back into inner joins.
@@ -249,6 +285,16 @@ internal static class SqliteSchema
         if (version < 4)
         {
             Execute(connection, transaction, Version4);
+        }
+
+        if (version < 5 && Version5.Length > 0)
+        {
+            Execute(connection, transaction, Version5);
+        }
+
+        if (version < 6)
+        {
+            Execute(connection, transaction, Version6);
         }
 
         if (version < CurrentVersion)

@@ -180,6 +180,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         new QueryEndpoints(Store, Writer, ReadOnly ? null : Retention).Map(_app);
+        new LogQueryEndpoints(Store).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
         _app.MapDashboard(DashboardAssets.Embedded);

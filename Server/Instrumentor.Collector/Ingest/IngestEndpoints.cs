@@ -20,6 +20,12 @@ namespace Instrumentor.Collector.Ingest;
 /// </summary>
 internal sealed class IngestEndpoints
 {
+    /// <summary>
+    /// The header that names a log batch of <c>POST /api/ingest</c> (its body is a bare array): the same id again stores
+    /// nothing (<c>{"ingested":0,"duplicates":N}</c>).
+    /// </summary>
+    public const string BatchIdHeader = "Instrumentor-Batch-Id";
+
     private readonly IngestWriter _writer;
     private readonly CollectorOptions _options;
 
@@ -97,6 +103,13 @@ internal sealed class IngestEndpoints
             return;
         }
 
+        string? batchId = context.Request.Headers[BatchIdHeader].ToString() is { Length: > 0 } header ? header : null;
+        if (batchId is { Length: > 200 })
+        {
+            await Problem.BadRequest(context, BatchIdHeader + " must be 1 to 200 characters, or left out", BatchIdHeader).ConfigureAwait(false);
+            return;
+        }
+
         var logs = new List<LogEntry>(body.Count);
         for (int i = 0; i < body.Count; i++)
         {
@@ -109,11 +122,11 @@ internal sealed class IngestEndpoints
             logs.Add(log!);
         }
 
-        Task<int>? commit = _writer.TrySubmit(store => store.WriteLogs(logs), 0);
-        int? stored = await AwaitCommitAsync(context, commit).ConfigureAwait(false);
-        if (stored is { } n)
+        Task<StoreIngestResult>? commit = _writer.TrySubmit(store => store.WriteLogs(logs, batchId), 0);
+        StoreIngestResult? stored = await AwaitCommitAsync(context, commit).ConfigureAwait(false);
+        if (stored is { } r)
         {
-            await Answer(context, new LogIngestAnswer(n), CollectorJsonContext.Default.LogIngestAnswer).ConfigureAwait(false);
+            await Answer(context, new LogIngestAnswer(r.Accepted, r.Duplicates), CollectorJsonContext.Default.LogIngestAnswer).ConfigureAwait(false);
         }
     }
 

@@ -14,6 +14,7 @@ namespace Instrumentor.Collector.Json;
 [JsonSerializable(typeof(SpanItem))]
 [JsonSerializable(typeof(SpanDetail))]
 [JsonSerializable(typeof(SpanPage))]
+[JsonSerializable(typeof(LogPage))]
 [JsonSerializable(typeof(TraceAnswer))]
 [JsonSerializable(typeof(StatsAnswer))]
 [JsonSerializable(typeof(GraphAnswer))]

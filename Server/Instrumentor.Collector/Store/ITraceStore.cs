@@ -16,8 +16,11 @@ internal interface ITraceStore : IDisposable
     /// <summary>Commits a batch all-or-nothing; spans already stored, or a batch id already seen, count as duplicates.</summary>
     StoreIngestResult WriteSpans(SpanBatch batch);
 
-    /// <summary>Commits log lines in one transaction; returns how many were stored.</summary>
-    int WriteLogs(IReadOnlyList<LogEntry> logs);
+    /// <summary>
+    /// Commits log lines in one transaction. With a <paramref name="batchId"/> already committed, stores nothing and
+    /// counts the lines as duplicates.
+    /// </summary>
+    StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId);
 
     /// <summary>Deletes at most <paramref name="limit"/> of the oldest spans (and logs) that started before the cutoff.</summary>
     int PurgeOlderThan(long cutoffUnixMicroseconds, int limit);
@@ -50,4 +53,7 @@ internal interface ITraceStore : IDisposable
 
     /// <summary>The read side.</summary>
     ITraceQueries Queries { get; }
+
+    /// <summary>The read side of the log lines (<c>GET /api/logs</c>).</summary>
+    ILogQueries LogQueries { get; }
 }

@@ -22,7 +22,9 @@ internal sealed class GatedStore(ITraceStore inner) : ITraceStore
         return inner.WriteSpans(batch);
     }
 
-    public int WriteLogs(IReadOnlyList<LogEntry> logs) => inner.WriteLogs(logs);
+    public ILogQueries LogQueries => inner.LogQueries;
+
+    public StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId) => inner.WriteLogs(logs, batchId);
 
     public int PurgeOlderThan(long cutoffUnixMicroseconds, int limit) => inner.PurgeOlderThan(cutoffUnixMicroseconds, limit);
 

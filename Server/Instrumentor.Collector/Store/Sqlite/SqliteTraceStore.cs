@@ -23,6 +23,7 @@ internal sealed class SqliteTraceStore : ITraceStore
         _connection = connection;
         _spans = new SqliteSpanSink(path, service: null, system: null);
         Queries = new SqliteTraceQueries(path);
+        LogQueries = new SqliteLogQueries(path);
     }
 
     /// <inheritdoc />
@@ -30,6 +31,9 @@ internal sealed class SqliteTraceStore : ITraceStore
 
     /// <inheritdoc />
     public ITraceQueries Queries { get; }
+
+    /// <inheritdoc />
+    public ILogQueries LogQueries { get; }
 
     /// <summary>Opens (creating it if needed) and migrates the store at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidOperationException">The file is not a trace store this version can use.</exception>
@@ -56,7 +60,6 @@ internal sealed class SqliteTraceStore : ITraceStore
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
             SqliteSchema.Migrate(connection);
-            CollectorSchema.Apply(connection);
             return new SqliteTraceStore(full, connection);
         }
         catch (SqliteException e)
@@ -82,11 +85,26 @@ internal sealed class SqliteTraceStore : ITraceStore
     }
 
     /// <inheritdoc />
-    public int WriteLogs(IReadOnlyList<LogEntry> logs)
+    public StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId)
     {
         using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
         using SqliteCommand command = _connection.CreateCommand();
         command.Transaction = transaction;
+        if (batchId is not null)
+        {
+            // The batch id row commits with the lines: a batch sent again after a lost answer stores nothing twice.
+            command.CommandText = "INSERT OR IGNORE INTO log_batch (batch_id, committed, lines) VALUES ($batch, $now, $lines);";
+            command.Parameters.AddWithValue("$batch", batchId);
+            command.Parameters.AddWithValue("$now", StoreText.Timestamp(StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow)));
+            command.Parameters.AddWithValue("$lines", logs.Count);
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return new StoreIngestResult(0, logs.Count);
+            }
+
+            command.Parameters.Clear();
+        }
+
         command.CommandText = """
             INSERT INTO log (ts, level, logger, message, trace_id, span_id, parent_span_id, exception, attributes, service)
             VALUES ($ts, $level, $logger, $message, $trace, $span, $parent, $exception, $attributes, $service);
@@ -113,7 +131,7 @@ internal sealed class SqliteTraceStore : ITraceStore
         }
 
         transaction.Commit();
-        return logs.Count;
+        return new StoreIngestResult(logs.Count, 0);
     }
 
     /// <inheritdoc />
