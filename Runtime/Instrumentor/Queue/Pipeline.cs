@@ -65,7 +65,6 @@ internal sealed class Pipeline
     /// <summary>Creates the pipeline described by <paramref name="options"/> (the SQLite store, if a path is set).</summary>
     internal static Pipeline Create(MonitoringOptions options)
     {
-        ISpanSink? sink = options.DatabasePath is null ? null : new SqliteSpanSink(options.DatabasePath, options.ServiceName);
         var exporters = new List<Export.HttpExporter>();
         if (options.DatabasePath is { } path)
         {
@@ -75,6 +74,10 @@ internal sealed class Pipeline
                 exporters.Add(new Export.HttpExporter(exporter, path, ProcessSystemInfo.For(options.ServiceName)));
             }
         }
+
+        // Retention keeps what an exporter has not sent yet.
+        ISpanSink? sink = options.DatabasePath is null ? null
+            : new SqliteSpanSink(options.DatabasePath, options.ServiceName) { ExportCursors = exporters.ConvertAll(e => e.Name) };
 
         return new Pipeline(options, sink, exporters);
     }

@@ -56,6 +56,13 @@ internal sealed class SqliteSpanSink : ISpanSink
     /// <inheritdoc />
     public string Name => _path;
 
+    /// <summary>
+    /// The cursors (<c>export_cursor.name</c>) of the exporters that read this store as their outbox: retention never
+    /// deletes a span above the lowest of them, so a span past its age is kept until every exporter has it acknowledged.
+    /// Cursors of exporters not listed here (no longer configured) do not hold retention.
+    /// </summary>
+    internal IReadOnlyList<string> ExportCursors { get; init; } = Array.Empty<string>();
+
     /// <inheritdoc />
     public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
@@ -167,10 +174,12 @@ internal sealed class SqliteSpanSink : ISpanSink
         SqliteConnection connection = EnsureOpen();
         string cutoff = SpanText.Timestamp(cutoffUnixMicroseconds);
         using SqliteCommand command = connection.CreateCommand();
-        // Rowids follow insertion order and the ts index finds the oldest quickly: a small, bounded delete.
-        command.CommandText = "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff ORDER BY ts LIMIT $limit);";
+        // Rowids follow insertion order and the ts index finds the oldest quickly: a small, bounded delete. Spans an
+        // exporter has not sent yet (above its cursor) are not expired: the store is their outbox.
+        command.CommandText = "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff AND id <= $sent ORDER BY ts LIMIT $limit);";
         command.Parameters.AddWithValue("$cutoff", cutoff);
         command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$sent", LowestExportCursor(connection));
         int deleted = command.ExecuteNonQuery();
         if (deleted < limit)
         {
@@ -180,6 +189,21 @@ internal sealed class SqliteSpanSink : ISpanSink
         }
 
         return deleted;
+    }
+
+    /// <summary>The lowest acknowledged row id of <see cref="ExportCursors"/> (0 for one that never sent); no limit without exporters.</summary>
+    private long LowestExportCursor(SqliteConnection connection)
+    {
+        long lowest = long.MaxValue;
+        foreach (string name in ExportCursors)
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT last_rowid FROM export_cursor WHERE name = $name;";
+            command.Parameters.AddWithValue("$name", name);
+            lowest = Math.Min(lowest, command.ExecuteScalar() is long last ? last : 0);
+        }
+
+        return lowest;
     }
 
     /// <inheritdoc />

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Instrumentor.Collector.Alerts.Actions;
 using Instrumentor.Collector.Alerts.Config;
 using Instrumentor.Collector.Tests.Infrastructure;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Collector.Tests.Alerts;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Instrumentor.Collector.Hosting;
 using Instrumentor.Collector.Store;
+using Instrumentor.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Instrumentor.Collector.Tests.Infrastructure;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Instrumentor.Collector.Tests.Infrastructure;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Collector.Tests.Packaging;
 

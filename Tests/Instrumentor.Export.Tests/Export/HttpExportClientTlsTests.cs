@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using Instrumentor.Export.Tests.Infrastructure;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Export.Tests.Export;
 

@@ -6,6 +6,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Instrumentor.Export.Tests.Infrastructure;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Export.Tests.Export;
 

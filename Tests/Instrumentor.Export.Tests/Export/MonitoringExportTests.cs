@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Instrumentor.Export.Tests.Infrastructure;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Export.Tests.Export;
 

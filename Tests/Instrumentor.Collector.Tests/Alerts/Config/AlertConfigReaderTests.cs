@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Instrumentor.Collector.Alerts.Config;
 using Instrumentor.Collector.Commands;
 using Instrumentor.Collector.Tests.Infrastructure;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Collector.Tests.Alerts.Config;
 

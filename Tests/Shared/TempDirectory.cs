@@ -1,9 +1,12 @@
 using System;
 using System.IO;
 
-namespace Instrumentor.Collector.Tests.Infrastructure;
+namespace Instrumentor.Testing;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp folder, deleted on dispose (SQLite pools cleared first, so no pooled
+/// connection keeps a file open). Shared by the collector and export tests.
+/// </summary>
 internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix)
