@@ -4,7 +4,7 @@
 #   Tests/Instrumentor.Benchmarks/run.sh              # everything (about 15 minutes on 2 cores)
 #   Tests/Instrumentor.Benchmarks/run.sh caller queue # only some parts
 #
-# Parts: caller, dispatch, async, queue, sqlite, pieces, throughput, store, collector, generator (collector: a real
+# Parts: caller, dispatch, async, queue, sqlite, pieces, sessions (not in the default set), throughput, store, collector, generator (collector: a real
 # `instrumentor serve` fed over loopback HTTP for 30 s, not in the default set; store: not in the default set; it builds
 # a 10,000,000-span store of ~3.5 GB in the temp folder, kept for reuse).
 # BDN_ARGS overrides the job (default: "--job short --iterationCount 15 --iterationTime 250": 1 launch, 3 warm-up
@@ -46,11 +46,12 @@ for part in "${parts[@]}"; do
     sqlite)     run_bdn '*SqliteBatchWriteBenchmarks*' ;;
     pieces)     run_bdn '*HotPathPieceBenchmarks*' ;;
     logging)    run_bdn '*LogCallBenchmarks*' ;;
+    sessions)   run_bdn '*SessionBenchmarks*' ;;
     throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
     store)      dotnet "$bench_dll" --store-queries | tee BenchmarkDotNet.Artifacts/store-queries.md ;;
     collector)  dotnet "$bench_dll" --collector-load ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, throughput, store, collector, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, generator)" >&2; exit 2 ;;
   esac
 done
 

@@ -162,11 +162,15 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         Retention.Dispose();
+        _sessions?.Dispose();
         Live.Dispose();
         Writer.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();
     }
+
+    // Session tracing (Instrumentor.Sessions): its own writer connection on the same file, see docs/sessions.md.
+    private Sessions.SessionEndpoints? _sessions;
 
     private void MapEndpoints(CollectorOptions options)
     {
@@ -183,6 +187,8 @@ internal sealed class CollectorServer : IAsyncDisposable
         new LogQueryEndpoints(Store).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
+        _sessions = new Sessions.SessionEndpoints(options.Database, options.MaxBodyBytes);
+        _sessions.Map(_app);
         _app.MapDashboard(DashboardAssets.Embedded);
         // Unknown paths get a problem document too, not an empty 404.
         _app.MapFallback(context => Problems.Problem.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}; see docs/collector.md"));
