@@ -147,7 +147,7 @@ public sealed class SessionTracer : IAsyncDisposable
             sessionEvent.TimestepId ??= _timestep.Value?.Id;
         }
 
-        if (sessionEvent.TraceId is null && sessionEvent.SpanId is null && CurrentSpan.TryGet(out string? traceId, out string? spanId))
+        if (sessionEvent.TraceId is null && sessionEvent.SpanId is null && AmbientSpan.TryGet(out string? traceId, out string? spanId))
         {
             sessionEvent.TraceId = traceId;
             sessionEvent.SpanId = spanId;

@@ -129,7 +129,7 @@ internal sealed class LlmCallRecording
         };
         if (Span is not null)
         {
-            call.TraceId = CurrentSpan.TraceId(Span.TraceHigh, Span.TraceLow);
+            call.TraceId = AmbientSpan.TraceId(Span.TraceHigh, Span.TraceLow);
             call.SpanId = SpanText.Hex(Span.SpanId);
         }
 

@@ -1,3 +1,4 @@
+using Instrumentor.Testing;
 using System;
 using System.IO;
 using System.Linq;

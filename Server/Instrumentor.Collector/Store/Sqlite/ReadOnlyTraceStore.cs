@@ -17,6 +17,7 @@ internal sealed class ReadOnlyTraceStore : ITraceStore
     {
         _path = path;
         Queries = new SqliteTraceQueries(path);
+        LogQueries = new SqliteLogQueries(path);
     }
 
     /// <inheritdoc />
@@ -24,6 +25,9 @@ internal sealed class ReadOnlyTraceStore : ITraceStore
 
     /// <inheritdoc />
     public ITraceQueries Queries { get; }
+
+    /// <inheritdoc />
+    public ILogQueries LogQueries { get; }
 
     /// <summary>Opens the archive at <paramref name="path"/>; refuses a schema this version cannot read.</summary>
     /// <exception cref="InvalidOperationException">Not a trace store of this schema version.</exception>
@@ -56,7 +60,7 @@ internal sealed class ReadOnlyTraceStore : ITraceStore
     public StoreIngestResult WriteSpans(SpanBatch batch) => throw ReadOnly();
 
     /// <inheritdoc />
-    public int WriteLogs(IReadOnlyList<LogEntry> logs) => throw ReadOnly();
+    public StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId) => throw ReadOnly();
 
     /// <inheritdoc />
     public int PurgeOlderThan(long cutoffUnixMicroseconds, int limit) => throw ReadOnly();

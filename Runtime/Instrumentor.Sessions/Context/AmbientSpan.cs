@@ -7,7 +7,7 @@ namespace Instrumentor.Sessions.Context;
 /// monitored call of this thread if it belongs to this async flow, else the current async monitored call, else
 /// <see cref="System.Diagnostics.Activity.Current"/>.
 /// </summary>
-internal static class CurrentSpan
+internal static class AmbientSpan
 {
     internal static bool TryGet(out string? traceId, out string? spanId)
     {
