@@ -51,6 +51,20 @@ public static class Monitoring
     /// <returns><see langword="true"/> when nothing was lost.</returns>
     public static bool Shutdown() => Shutdown(MonitoringOptions.DefaultShutdownTimeout);
 
+    /// <summary>
+    /// Tags every span started inside the scope (in this async flow and the work it starts: <c>await</c>,
+    /// <c>Task.Run</c>, like the span context) with another system's info than the process's own, for a process that
+    /// works on behalf of several systems. The exporter sends those spans under that system, and the collector keeps
+    /// them per instance. Dispose the scope to return to the system that was current before.
+    /// </summary>
+    /// <param name="systemName">A name people recognise (stored as the spans' service).</param>
+    /// <param name="systemId">Stable across restarts of that system.</param>
+    /// <param name="systemInstanceId">One running instance of it.</param>
+    /// <returns>The scope; dispose it to end it.</returns>
+    /// <exception cref="ArgumentException">A value is empty, white space or longer than 200 characters.</exception>
+    public static IDisposable BeginSystem(string systemName, string systemId, string systemInstanceId) =>
+        SystemScope.Begin(systemName, systemId, systemInstanceId);
+
     /// <summary>The exact counters of the running pipeline (all zero before the first monitored call).</summary>
     public static MonitoringStats Stats => RecordQueue.Current?.Stats ?? default;
 }

@@ -33,6 +33,8 @@ internal struct SpanRecord
     internal FlushBarrier? Barrier;
     /// <summary>Set only on a record replayed from the spool: the stored form replaces every field above.</summary>
     internal SpooledSpan? Spooled;
+    /// <summary>The system of a <see cref="Monitoring.BeginSystem"/> scope the span started in; null: the process's own.</summary>
+    internal SystemInfo? ScopedSystem;
 
     internal readonly bool IsBarrier => Barrier is not null;
 
@@ -63,6 +65,7 @@ internal struct SpanRecord
         MoreArguments = null;
         Barrier = null;
         Spooled = null;
+        ScopedSystem = SystemScope.Current;
     }
 
     /// <summary>The captured argument at <paramref name="index"/>.</summary>

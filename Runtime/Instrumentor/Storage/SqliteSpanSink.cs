@@ -75,7 +75,15 @@ internal sealed class SqliteSpanSink : ISpanSink
             {
                 if (record.Spooled is { } spooled)
                 {
-                    InsertSpooled(spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup, _service), instanceId);
+                    // A span of a Monitoring.BeginSystem scope: that system's name is its service, its instance its own.
+                    SystemInfo? scoped = spooled.ScopedSystem;
+                    InsertSpooled(spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup, scoped?.SystemName ?? _service),
+                        scoped is null ? instanceId : InstanceId(connection, transaction, scoped));
+                }
+                else if (record.ScopedSystem is { } scoped)
+                {
+                    InsertSpan(record, SiteId(connection, transaction, record.Site!.Process, record.Site.ProcessGroup, scoped.SystemName),
+                        InstanceId(connection, transaction, scoped));
                 }
                 else
                 {

@@ -24,6 +24,8 @@ internal sealed class SpooledSpan
     internal string? ProcessGroup;
     internal byte[]? DataUtf8;
     internal string? Exception;
+    /// <summary>The system of a <see cref="Monitoring.BeginSystem"/> scope; null: the writing process's own.</summary>
+    internal SystemInfo? ScopedSystem;
 
     /// <summary>Where the record starts in the spool file (set when read back).</summary>
     internal long Offset;
@@ -54,6 +56,7 @@ internal sealed class SpooledSpan
             ProcessGroup = record.Site.ProcessGroup,
             DataUtf8 = data,
             Exception = RecordText.Exception(record.Exception),
+            ScopedSystem = record.ScopedSystem,
         };
     }
 
@@ -95,6 +98,13 @@ internal sealed class SpooledSpan
         WriteString(buffer, ProcessGroup);
         WriteBytes(buffer, DataUtf8);
         WriteString(buffer, Exception);
+        if (ScopedSystem is { } system)
+        {
+            // An optional trailer: records of files written before it simply end after the exception.
+            WriteString(buffer, system.SystemName);
+            WriteString(buffer, system.SystemId);
+            WriteString(buffer, system.SystemInstanceId);
+        }
     }
 
     /// <summary>Reads a payload written by <see cref="WriteTo"/>; throws <see cref="FormatException"/> if malformed.</summary>
@@ -121,6 +131,14 @@ internal sealed class SpooledSpan
         span.ProcessGroup = ReadString(ref rest);
         span.DataUtf8 = ReadBytes(ref rest);
         span.Exception = ReadString(ref rest);
+        if (!rest.IsEmpty)
+        {
+            string name = ReadString(ref rest) ?? throw new FormatException("spool record system without name");
+            string id = ReadString(ref rest) ?? throw new FormatException("spool record system without id");
+            string instance = ReadString(ref rest) ?? throw new FormatException("spool record system without instance");
+            span.ScopedSystem = new SystemInfo(name, id, instance);
+        }
+
         return span;
     }
 
