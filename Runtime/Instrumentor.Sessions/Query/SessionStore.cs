@@ -46,6 +46,39 @@ public sealed class SessionStore : IDisposable
         return new SessionStore(SessionStoreConnection.Open(path));
     }
 
+    /// <summary>
+    /// Opens the store at <paramref name="path"/> read-only (<c>Mode=ReadOnly</c>, <c>PRAGMA query_only</c>): nothing
+    /// is created or migrated, so an archive stays byte for byte what was written. A store without session tables
+    /// reads as empty.
+    /// </summary>
+    /// <exception cref="SqliteException">The file is missing or is not an SQLite database.</exception>
+    public static SessionStore OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = System.IO.Path.GetFullPath(path),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA query_only = ON; SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'session_traces';";
+            bool hasTables = (long)command.ExecuteScalar()! > 0;
+            return new SessionStore(connection) { _empty = !hasTables };
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    // A read-only store without session tables (an archive of a store that never had sessions): every read is empty.
+    private bool _empty;
+
     /// <summary>A page of sessions, newest first, with their totals.</summary>
     /// <exception cref="ArgumentException">A bad limit or cursor.</exception>
     public SessionPage ListSessions(SessionQuery query)
@@ -54,6 +87,11 @@ public sealed class SessionStore : IDisposable
         if (query.Limit is < 1 or > SessionQuery.MaxLimit)
         {
             throw new ArgumentException($"limit must be between 1 and {SessionQuery.MaxLimit}", nameof(query));
+        }
+
+        if (_empty)
+        {
+            return new SessionPage([], null);
         }
 
         using SqliteCommand command = Connection.CreateCommand();
@@ -148,6 +186,11 @@ public sealed class SessionStore : IDisposable
     /// <summary>LLM calls, tokens and cost per model, most expensive first; optionally within [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public IReadOnlyList<ModelCost> CostByModel(DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
+        if (_empty)
+        {
+            return [];
+        }
+
         using SqliteCommand command = Connection.CreateCommand();
         command.CommandText = """
             SELECT model_name, count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), total(cost_usd)
@@ -184,6 +227,11 @@ public sealed class SessionStore : IDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (_empty)
+        {
+            return [];
+        }
+
         using SqliteCommand command = Connection.CreateCommand();
         command.CommandText = $"""
             SELECT id, session_id, cosine_similarity(embedding, $q) AS similarity FROM {table}
@@ -207,6 +255,11 @@ public sealed class SessionStore : IDisposable
     /// <summary>A session as rows, or <see langword="null"/>.</summary>
     internal StoredSession? Read(string sessionId)
     {
+        if (_empty)
+        {
+            return null;
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
         SessionSummary summary;
         SessionRow row;
@@ -270,6 +323,11 @@ public sealed class SessionStore : IDisposable
     /// <summary>The ids of every session, oldest first (for the export).</summary>
     internal IEnumerable<string> AllSessionIds()
     {
+        if (_empty)
+        {
+            return [];
+        }
+
         using SqliteCommand command = Connection.CreateCommand();
         command.CommandText = "SELECT session_id FROM session_traces ORDER BY created_at, session_id;";
         using SqliteDataReader reader = command.ExecuteReader();

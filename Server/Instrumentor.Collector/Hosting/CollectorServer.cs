@@ -187,7 +187,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         new LogQueryEndpoints(Store).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
-        _sessions = new Sessions.SessionEndpoints(options.Database, options.MaxBodyBytes);
+        _sessions = new Sessions.SessionEndpoints(options.Database, options.MaxBodyBytes, ReadOnly);
         _sessions.Map(_app);
         _app.MapDashboard(DashboardAssets.Embedded);
         // Unknown paths get a problem document too, not an empty 404.

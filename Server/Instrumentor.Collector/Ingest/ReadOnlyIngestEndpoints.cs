@@ -12,7 +12,7 @@ internal static class ReadOnlyIngestEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints, string location)
     {
-        foreach (string path in (string[])["/v1/uploads/stream", "/v1/uploads", "/api/ingest", "/v1/traces", "/v1/logs"])
+        foreach (string path in (string[])["/v1/uploads/stream", "/v1/uploads", "/api/ingest", "/v1/traces", "/v1/logs", "/v1/sessions"])
         {
             endpoints.MapPost(path, context => Refuse(context, location));
         }

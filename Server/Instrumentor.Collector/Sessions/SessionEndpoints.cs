@@ -29,18 +29,29 @@ internal sealed class SessionEndpoints : IDisposable
     private readonly SessionStore _reader;
     private readonly Lock _readLock = new();
 
-    public SessionEndpoints(string database, long maxBodyBytes)
+    private readonly bool _readOnly;
+
+    /// <param name="database">The store file.</param>
+    /// <param name="maxBodyBytes">The largest request body taken.</param>
+    /// <param name="readOnly">The store is an archive (<c>serve --db</c> on one): read it without creating the
+    /// session tables, and refuse ingest (the collector's read-only ingest endpoints answer 405 for it).</param>
+    public SessionEndpoints(string database, long maxBodyBytes, bool readOnly = false)
     {
         _database = database;
         _maxBodyBytes = maxBodyBytes;
+        _readOnly = readOnly;
         _ingest = new Lazy<SessionIngest>(() => new SessionIngest(_database));
         // Opened now: the session tables exist from the start, for the query API and for SQL of the user's own.
-        _reader = SessionStore.Open(_database);
+        _reader = readOnly ? SessionStore.OpenReadOnly(_database) : SessionStore.Open(_database);
     }
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/sessions", Ingest);
+        if (!_readOnly)
+        {
+            endpoints.MapPost("/v1/sessions", Ingest);
+        }
+
         endpoints.MapGet("/api/sessions", List);
         endpoints.MapGet("/api/sessions/{session_id}", Get);
     }

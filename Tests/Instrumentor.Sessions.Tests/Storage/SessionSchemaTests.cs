@@ -57,6 +57,31 @@ public sealed class SessionSchemaTests
     }
 
     [Test]
+    public void Read_only_opening_creates_nothing_and_reads_a_store_without_session_tables_as_empty()
+    {
+        using var store = new TempStore();
+        using (var spansOnly = new SqliteConnection("Data Source=" + store.DatabasePath + ";Pooling=False"))
+        {
+            spansOnly.Open();
+            using SqliteCommand create = spansOnly.CreateCommand();
+            create.CommandText = "CREATE TABLE unrelated (x INTEGER);";
+            create.ExecuteNonQuery();
+        }
+
+        byte[] before = System.IO.File.ReadAllBytes(store.DatabasePath);
+        using (SessionStore read = SessionStore.OpenReadOnly(store.DatabasePath))
+        {
+            read.ListSessions(new SessionQuery()).Items.ShouldBeEmpty();
+            read.GetSession("nope").ShouldBeNull();
+            read.CostByModel().ShouldBeEmpty();
+            read.FindSimilarEvents([1f, 0f]).ShouldBeEmpty();
+            Should.Throw<SqliteException>(() => Scalar(read.Connection, "CREATE TABLE t (x)")).Message.ShouldContain("readonly");
+        }
+
+        System.IO.File.ReadAllBytes(store.DatabasePath).ShouldBe(before);
+    }
+
+    [Test]
     public void A_file_with_newer_session_tables_is_refused_with_a_clear_message()
     {
         using var store = new TempStore();
