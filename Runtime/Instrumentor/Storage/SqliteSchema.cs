@@ -166,7 +166,11 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         """;
 
-    // placeholder: the span index redesign lands as Version5 on another branch
+    /// <summary>
+    /// v5: no change. The number was reserved for a span index redesign that was developed in parallel with the log
+    /// table and has not shipped; v6 took the next number rather than renumber stores already written. A v4 store
+    /// goes straight to v6.
+    /// </summary>
     internal const string Version5 = "";
 
     /// <summary>

@@ -40,7 +40,11 @@ internal sealed class Dataset
             var trace = Ids.Trace();
             var root = Ids.Span();
             var start = now.AddMinutes(-10).AddSeconds(i * 5);
-            if (i == 17) OrderTrace17 = trace;
+            if (i == 17)
+            {
+                OrderTrace17 = trace;
+                OrderRoot17 = root;
+            }
             spans.Add(new TestSpan(trace, root, null, PlaceOrder, start, 12.5 + i % 5, Data:
             [
                 ("quantity", "INPUT", i.ToString()),
@@ -92,6 +96,22 @@ internal sealed class Dataset
 
     /// <summary>The order trace whose root has customer "c-17" (5 spans).</summary>
     public string OrderTrace17 { get; } = "";
+
+    /// <summary>The root span of <see cref="OrderTrace17"/>.</summary>
+    public string OrderRoot17 { get; } = "";
+
+    /// <summary>Log lines of the c-17 order's root span, as <c>POST /api/ingest</c> takes them (one carries markup).</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> Logs => LogLines();
+
+    public const string LogMessage = "order c-17 accepted";
+
+    private List<System.Text.Json.Nodes.JsonObject> LogLines() =>
+    [
+        new() { ["timestamp"] = Now.AddMinutes(-10).AddSeconds(17 * 5).ToString("O"), ["level"] = "Information", ["event"] = LogMessage,
+            ["logger"] = "Shop.OrderService", ["trace_id"] = OrderTrace17, ["span_id"] = OrderRoot17 },
+        new() { ["timestamp"] = Now.AddMinutes(-10).AddSeconds(17 * 5).AddMilliseconds(2).ToString("O"), ["level"] = "Warning",
+            ["event"] = "note " + ImgPayload, ["logger"] = "Shop.OrderService", ["trace_id"] = OrderTrace17, ["span_id"] = OrderRoot17 },
+    ];
 
     public string BigTraceId { get; }
 }
