@@ -38,6 +38,7 @@ public sealed class DashboardFixture
         {
             await ingest.BatchesAsync(Data.Spans);
             await ingest.LogsAsync(Data.Logs);
+            await ingest.SessionsAsync(Data.SessionsBatch());
         }
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await LaunchAsync(Playwright);

@@ -105,6 +105,68 @@ internal sealed class Dataset
 
     public const string LogMessage = "order c-17 accepted";
 
+    /// <summary>Sessions sent to <c>/v1/sessions</c>: 50 + <see cref="ExperimentSessions"/>, so the list has a second page.</summary>
+    public const int PlainSessions = 50;
+
+    /// <summary>The sessions of experiment <see cref="Experiment"/>, the oldest; the first of them is <see cref="AgentSession"/>.</summary>
+    public const int ExperimentSessions = 5;
+
+    public const string Experiment = "exp-prompt-b";
+
+    /// <summary>The session with two steps, messages (one carrying markup) and LLM calls, the last linked to the c-17 trace.</summary>
+    public const string AgentSession = "agent-session-0";
+
+    public const string Question = "Where is order c-17?";
+
+    /// <summary>The body of one <c>POST /v1/sessions</c>.</summary>
+    public System.Text.Json.Nodes.JsonObject SessionsBatch()
+    {
+        string At(int session, double seconds) => Now.AddHours(-1).AddMinutes(session).AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
+        var sessions = new System.Text.Json.Nodes.JsonArray();
+        var timesteps = new System.Text.Json.Nodes.JsonArray();
+        var events = new System.Text.Json.Nodes.JsonArray();
+        var messages = new System.Text.Json.Nodes.JsonArray();
+        var ends = new System.Text.Json.Nodes.JsonArray();
+        for (var i = 0; i < ExperimentSessions + PlainSessions; i++)
+        {
+            var id = i < ExperimentSessions ? $"agent-session-{i}" : $"chat-session-{i}";
+            sessions.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["session_id"] = id, ["created_at"] = At(i, 0),
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["user"] = $"user-{i}" },
+                ["experiment_id"] = i < ExperimentSessions ? Experiment : null,
+            });
+            ends.Add(id);
+        }
+
+        for (var step = 0; step < 2; step++)
+        {
+            var stepId = $"{AgentSession}-step-{step}";
+            timesteps.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = stepId, ["session_id"] = AgentSession, ["step_id"] = step == 0 ? "plan" : "answer", ["step_index"] = step,
+                ["turn_number"] = 1, ["started_at"] = At(0, step * 10), ["completed_at"] = At(0, step * 10 + 5),
+            });
+            messages.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = $"m-{step}", ["session_id"] = AgentSession, ["timestep_id"] = stepId, ["message_type"] = step == 0 ? "user" : "assistant",
+                ["content"] = step == 0 ? Question : "It ships today " + ImgPayload, ["event_time"] = At(0, step * 10 + 1),
+            });
+            events.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = $"e-{step}", ["session_id"] = AgentSession, ["timestep_id"] = stepId, ["event_type"] = "cais", ["event_time"] = At(0, step * 10 + 2),
+                ["model_name"] = "gpt-4o", ["input_tokens"] = 1000, ["output_tokens"] = 100, ["total_tokens"] = 1100, ["cost_usd"] = 0.0035,
+                ["latency_ms"] = 420, ["trace_id"] = step == 1 ? OrderTrace17 : null, ["span_id"] = step == 1 ? OrderRoot17 : null,
+            });
+        }
+
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["experiments"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["experiment_id"] = Experiment, ["name"] = "prompt B", ["created_at"] = At(0, 0) }),
+            ["sessions"] = sessions, ["timesteps"] = timesteps, ["events"] = events, ["messages"] = messages, ["session_ends"] = ends,
+        };
+    }
+
     private List<System.Text.Json.Nodes.JsonObject> LogLines() =>
     [
         new() { ["timestamp"] = Now.AddMinutes(-10).AddSeconds(17 * 5).ToString("O"), ["level"] = "Information", ["event"] = LogMessage,

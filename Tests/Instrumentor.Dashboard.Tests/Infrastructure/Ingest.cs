@@ -52,6 +52,15 @@ internal sealed class Ingest(Uri baseAddress) : IDisposable
         }
     }
 
+    /// <summary>Posts a session batch to <c>/v1/sessions</c> and checks it was stored.</summary>
+    public async Task SessionsAsync(JsonObject batch)
+    {
+        using var content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("v1/sessions", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST v1/sessions: {(int)response.StatusCode} {text}");
+    }
+
     private async Task PostAsync(string path, JsonObject body, int expected)
     {
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
