@@ -49,6 +49,15 @@ internal static class CollectorQueryRun
         await using CollectorProcess server = await CollectorProcess.StartAsync(path, "--retention", "0").ConfigureAwait(false);
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         Console.WriteLine($"serving on {server.BaseAddress}, load average {Measure.LoadAverage()}");
+        // The collector folds the per-minute stats rollups in the background; on a new store that first fold takes a
+        // while, and stats asked meanwhile read the unfolded spans. Measure the steady state.
+        var fold = Stopwatch.StartNew();
+        while (!RollupsCaughtUp(path))
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+
+        Console.WriteLine($"stats rollups caught up after {fold.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine();
         Console.WriteLine("| query API call | cold ms | p50 ms | p95 ms | max ms | rows |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -147,6 +156,14 @@ internal static class CollectorQueryRun
         }
 
         return ids.Count > 0 ? ids.ToArray() : throw new InvalidOperationException($"{path} has no spans");
+    }
+
+    private static bool RollupsCaughtUp(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        object? state = BulkStore.Scalar(connection, "SELECT (SELECT last_id FROM stats_rollup_state) >= (SELECT max(id) FROM span)");
+        return state is long caughtUp && caughtUp == 1;
     }
 
     private static DateTimeOffset LastSpan(string path)

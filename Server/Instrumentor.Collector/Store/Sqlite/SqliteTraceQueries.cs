@@ -435,7 +435,8 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         }
 
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT min(ts), max(ts) FROM span;";
+        // Two subqueries: SQLite answers a lone min() or max() with one index seek, but both in one SELECT scan the index.
+        command.CommandText = "SELECT (SELECT min(ts) FROM span), (SELECT max(ts) FROM span);";
         using SqliteDataReader reader = command.ExecuteReader();
         reader.Read();
         long oldest = reader.IsDBNull(0) ? 0 : StoreText.ParseTimestamp(reader.GetString(0));

@@ -95,13 +95,16 @@ internal static class RollupStats
         using (SqliteCommand raw = connection.CreateCommand())
         {
             raw.Transaction = snapshot;
-            // The ends outside the whole folded minutes (folded spans only), then every span not folded yet.
+            // The ends outside the whole folded minutes (folded spans only; two ranges of the time or site index), then
+            // every span not folded yet: a rowid range from the fold state. The unary + keeps SQLite off the time and
+            // site indexes there, which would walk the whole range to find the few unfolded rows.
+            string unindexedSite = siteCondition.Replace("s.site_id", "+s.site_id", StringComparison.Ordinal);
             raw.CommandText = $"""
                 SELECT s.site_id, s.ts, s.status, s.duration_ns FROM span s
-                WHERE s.id <= $last AND ((s.ts >= $from AND s.ts < $fullFrom) OR (s.ts >= $fullTo AND s.ts < $to)){siteCondition}
+                WHERE +s.id <= $last AND ((s.ts >= $from AND s.ts < $fullFrom) OR (s.ts >= $fullTo AND s.ts < $to)){siteCondition}
                 UNION ALL
                 SELECT s.site_id, s.ts, s.status, s.duration_ns FROM span s
-                WHERE s.id > $last AND s.ts >= $from AND s.ts < $to{siteCondition};
+                WHERE s.id > $last AND +s.ts >= $from AND +s.ts < $to{unindexedSite};
                 """;
             raw.Parameters.AddWithValue("$last", last);
             raw.Parameters.AddWithValue("$from", StoreText.Timestamp(from));
