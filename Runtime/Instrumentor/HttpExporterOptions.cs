@@ -92,7 +92,11 @@ public sealed class HttpExporterOptions
     /// </summary>
     public string? Name { get; set; }
 
-    internal string EffectiveName => Name ?? ("http " + Endpoint?.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+    internal string EffectiveName => Name ?? ((Wire == Export.ExportWire.Otlp ? "otlp " : "http ") + Endpoint?.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+
+    /// <summary>What the exporter speaks: the collector's ingest (<see cref="MonitoringOptions.AddHttpExporter"/>) or
+    /// OTLP/HTTP protobuf (<see cref="MonitoringOptions.AddOtlpExporter"/>).</summary>
+    internal Export.ExportWire Wire { get; set; }
 
     internal HttpExporterOptions Clone() => (HttpExporterOptions)MemberwiseClone();
 
