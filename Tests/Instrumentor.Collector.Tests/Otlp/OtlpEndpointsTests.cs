@@ -61,6 +61,19 @@ public class OtlpEndpointsTests
     }
 
     [Test]
+    public async Task With_api_keys_OTLP_ingest_needs_one()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync(o => o with { ApiKeys = ["key-1"] });
+
+        using HttpResponseMessage without = await collector.PostJsonAsync("/v1/traces", JsonTrace());
+        using HttpResponseMessage with = await collector.PostJsonAsync("/v1/traces", JsonTrace(), key: "key-1");
+
+        without.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        with.StatusCode.ShouldBe(HttpStatusCode.OK);
+        collector.CountSpans().ShouldBe(2);
+    }
+
+    [Test]
     public async Task A_gzip_body_is_unpacked()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
