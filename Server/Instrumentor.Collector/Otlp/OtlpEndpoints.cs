@@ -69,7 +69,7 @@ internal sealed class OtlpEndpoints
         }
 
         // One job for the whole request: its resources commit one after the other, without another request between.
-        Task<bool>? commit = _writer.TrySubmit(
+        Task<bool>? commit = spans == 0 ? Task.FromResult(true) : _writer.TrySubmit(
             store =>
             {
                 foreach (SpanBatch batch in batches)

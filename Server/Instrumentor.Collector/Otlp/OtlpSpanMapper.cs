@@ -160,7 +160,8 @@ internal sealed class OtlpSpanMapper
             SpanId = spanId,
             ParentSpanId = parentId,
             Status = error ? SpanStatus.Error : SpanStatus.Ok,
-            DurationNanoseconds = unmeasured ? -1 : end > start ? (long)Math.Min(end - start, (ulong)long.MaxValue) : 1,
+            // No end time (or ours for an unsampled error): not measured, as the ingest API's null duration_ms.
+            DurationNanoseconds = unmeasured || end == 0 ? -1 : end > start ? (long)Math.Min(end - start, (ulong)long.MaxValue) : 1,
             ThreadId = threadId,
             Process = span.Name,
             ProcessGroup = string.IsNullOrEmpty(group) ? null : group,
