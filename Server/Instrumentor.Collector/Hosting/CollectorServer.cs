@@ -187,6 +187,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         else
         {
             new IngestEndpoints(Writer, options).Map(_app);
+            new Otlp.OtlpEndpoints(Writer, options).Map(_app);
         }
 
         new QueryEndpoints(Store, Writer, ReadOnly ? null : Retention).Map(_app);
