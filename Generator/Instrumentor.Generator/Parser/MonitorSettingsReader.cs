@@ -98,13 +98,27 @@ internal static class MonitorSettingsReader
     private static MonitorSettings ReadCapture(MonitorSettings settings, string name, TypedConstant value) => name switch
     {
         "Serializer" when value.Value is int serializer && serializer is >= 0 and <= 3 => settings with { Serializer = (SerializerKind)serializer },
-        "JsonContext" when value.Value is ITypeSymbol context => settings with { JsonContext = context.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) },
+        // Only a JsonSerializerContext has the Default instance the helper uses; anything else falls back to Smart (INSTR011).
+        "JsonContext" when value.Value is ITypeSymbol context && IsJsonContext(context) => settings with { JsonContext = context.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) },
         "SensitiveNames" when value.Kind == TypedConstantKind.Array && !value.IsNull => settings with
         {
             SensitiveNames = EquatableArray.From(value.Values.Select(static v => v.Value as string).Where(static v => !string.IsNullOrWhiteSpace(v)).Select(static v => v!)),
         },
         _ => settings,
     };
+
+    private static bool IsJsonContext(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "JsonSerializerContext" && current.ContainingNamespace?.ToDisplayString() == "System.Text.Json.Serialization")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static MonitorSettings Defaults(IMethodSymbol method, string? group) =>
         new(DefaultProcessName(method), group, 1.0, true, true, KnownNames.DefaultMaxLength);

@@ -59,6 +59,6 @@ public static class CustomerDesk
     // On purpose: Receipt is not in the context, which INSTR012 reports; at run time it is stored as an error.
 #pragma warning disable INSTR012
     [Monitor(Serializer = ValueSerializer.Json, JsonContext = typeof(CaptureJsonContext))]
-#pragma warning restore INSTR012
     public static int Misconfigured(Receipt receipt) => receipt.Number;
+#pragma warning restore INSTR012
 }
