@@ -6,8 +6,9 @@ namespace Instrumentor.Generator.Parser;
 
 /// <summary>
 /// Picks, from a static type, how its values are captured (DESIGN.md §3 step 5): primitives, enums, DateTime,
-/// Guid and friends by value; strings by reference; collections and arrays as name + count; anything else as
-/// its type name. Sensitive values are masked, [NotCaptured] parameters are skipped.
+/// Guid and friends by value; strings by reference; collections and arrays as name + count; objects as the method's
+/// serializer says (a summary by default, <see cref="SummaryPlanner"/>); anything else as its type name. Sensitive
+/// values are masked, [NotCaptured] parameters are skipped.
 /// </summary>
 internal static class CapturePlanner
 {
@@ -137,7 +138,7 @@ internal static class CapturePlanner
         !type.IsRefLikeType && type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Error)
         && !ContainsTypeParameter(type);
 
-    private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    internal static bool ContainsTypeParameter(ITypeSymbol type) => type switch
     {
         ITypeParameterSymbol => true,
         IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),

@@ -26,6 +26,8 @@ internal static class SummaryPlanner
         if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named
             || named.IsStatic || named.IsRefLikeType || named.IsAnonymousType || named.IsImplicitlyDeclared
             || named.SpecialType != SpecialType.None || IsFramework(named)
+            // The helper is not generic: a type mentioning the wrapper's type parameters cannot be its parameter type.
+            || CapturePlanner.ContainsTypeParameter(named)
             || ObsoleteReader.IsObsoleteType(named)
             || !context.Compilation.IsSymbolAccessibleWithin(named, context.Compilation.Assembly))
         {

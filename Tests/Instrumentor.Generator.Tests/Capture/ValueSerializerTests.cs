@@ -210,4 +210,47 @@ public class ValueSerializerTests
         spans.Single().Inputs["request"].ShouldBe("<Request>");
         spans.Single().Inputs["accessCode"].ShouldBe("***");
     }
+
+    [Test]
+    public void Open_generic_and_framework_types_keep_their_type_name_and_odd_members_are_skipped()
+    {
+        string source = """
+            using System;
+            using System.Collections.Generic;
+            using Instrumentor;
+            namespace App;
+            public sealed class Box<T> { public T Value { get; set; } = default!; public int Size => 1; }
+            public sealed class Odd
+            {
+                public static int Shared => 1;
+                public int this[int i] => i;
+                public int WriteOnly { set { } }
+                internal int Hidden => 2;
+                public Uri Home { get; set; } = new Uri("https://example.org/");
+                [Obsolete] public int Old => 3;
+                public int Kept => 4;
+            }
+            public static class Holder
+            {
+                [Monitor] public static int Open<T>(Box<T> box) => box.Size;
+                [Monitor] public static int Closed(Box<int> box) => box.Size;
+                [Monitor] public static int Framework(Uri uri, Version version) => 1;
+                [Monitor] public static int Members(Odd odd) => odd.Kept;
+            }
+            public static class Entry
+            {
+                public static string Run() =>
+                    Holder.Open(new Box<string> { Value = "s" }) + ";" + Holder.Closed(new Box<int> { Value = 5 }) + ";"
+                    + Holder.Framework(new Uri("https://example.org/"), new Version(1, 2)) + ";" + Holder.Members(new Odd());
+            }
+            """;
+
+        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "1;1;1;4");
+
+        spans.Single(s => s.Process == "App.Holder.Open").Inputs["box"].ShouldBe("<Box<T>>");
+        spans.Single(s => s.Process == "App.Holder.Closed").Inputs["box"].ShouldBe("Box<int> { Value = 5, Size = 1 }");
+        spans.Single(s => s.Process == "App.Holder.Framework").Inputs["uri"].ShouldBe("<Uri>");
+        spans.Single(s => s.Process == "App.Holder.Framework").Inputs["version"].ShouldBe("<Version>");
+        spans.Single(s => s.Process == "App.Holder.Members").Inputs["odd"].ShouldBe("Odd { Home = <Uri>, Kept = 4 }");
+    }
 }
