@@ -110,7 +110,8 @@ internal static class CapturePlanner
             return CaptureSpec.AsJson(TypeName(type), jsonContext, type.IsValueType);
         }
 
-        if (topLevel && serializer == SerializerKind.Repr && OverridesToString(type) && CanSerialize(type))
+        if (topLevel && serializer == SerializerKind.Repr && OverridesToString(type) && CanSerialize(type)
+            && !(HasSynthesizedRecordToString(type) && SummaryPlanner.HasMaskedProperty(type, context)))
         {
             return CaptureSpec.AsRepr(TypeName(type), type.IsValueType);
         }
@@ -161,6 +162,26 @@ internal static class CapturePlanner
                 if (member is IMethodSymbol { IsOverride: true, Parameters.Length: 0, IsStatic: false })
                 {
                     return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the type's ToString is the one the compiler writes for a record, which prints every property: then a
+    /// masked property would be stored in clear, so Repr uses the summary instead.
+    /// </summary>
+    private static bool HasSynthesizedRecordToString(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null && current.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType); current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers("ToString"))
+            {
+                if (member is IMethodSymbol { IsOverride: true, Parameters.Length: 0, IsStatic: false } toString)
+                {
+                    return toString.IsImplicitlyDeclared;
                 }
             }
         }

@@ -55,11 +55,19 @@ internal static class SummaryPlanner
             more);
     }
 
+    /// <summary>Whether any readable property of <paramref name="type"/> would be masked in a summary (all of them, not only the 4 shown).</summary>
+    public static bool HasMaskedProperty(ITypeSymbol type, CaptureContext context) =>
+        type is INamedTypeSymbol named
+        && ReadableProperties(named, context.Compilation).Any(p => ForMasking(p, context));
+
+    private static bool ForMasking(IPropertySymbol property, CaptureContext context) =>
+        AttributeLookup.Has(property, KnownNames.SensitiveAttributeName)
+        || CapturePlanner.IsSensitiveType(property.Type)
+        || context.IsSensitiveName(property.Name);
+
     private static CaptureSpec ForProperty(IPropertySymbol property, CaptureContext context)
     {
-        if (AttributeLookup.Has(property, KnownNames.SensitiveAttributeName)
-            || CapturePlanner.IsSensitiveType(property.Type)
-            || context.IsSensitiveName(property.Name))
+        if (ForMasking(property, context))
         {
             // Masked properties are never read: their getter does not run.
             return CaptureSpec.Masked;

@@ -154,6 +154,30 @@ public class ValueSerializerTests
     }
 
     [Test]
+    public void Repr_does_not_use_a_record_ToString_that_would_print_a_masked_property()
+    {
+        string source = """
+            using Instrumentor;
+            namespace App;
+            public sealed record Login(string User, string Password);
+            public sealed record Tagged(string User, [property: Sensitive] string Note);
+            public sealed record Plain(string User, int A, int B, int C, int D);
+            public static class Auth
+            {
+                [Monitor(Serializer = ValueSerializer.Repr)] public static int Check(Login login, Tagged tagged, Plain plain) => 1;
+            }
+            public static class Entry { public static string Run() => Auth.Check(new Login("ann", "hunter2"), new Tagged("bob", "n0te"), new Plain("cy", 1, 2, 3, 4)).ToString(); }
+            """;
+
+        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "1");
+
+        spans.Single().Inputs["login"].ShouldBe("Login { User = ann, Password = *** }");
+        spans.Single().Inputs["tagged"].ShouldBe("Tagged { User = bob, Note = *** }");
+        // No masked property: the record's own ToString (all five properties, where a summary shows four).
+        spans.Single().Inputs["plain"].ShouldBe("Plain { User = cy, A = 1, B = 2, C = 3, D = 4 }");
+    }
+
+    [Test]
     public void Return_sensitive_masks_the_result_and_sensitive_names_mask_parameters()
     {
         string source = Types + """
