@@ -143,6 +143,19 @@ internal static class DiagnosticDescriptors
             + "time (InvalidOperationException, stored as <error: InvalidOperationException>) instead of being recorded.",
         helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.JsonContextLacksType + ".md");
 
+    public static readonly DiagnosticDescriptor SensitivePropertyNeverCaptured = new(
+        DiagnosticIds.SensitivePropertyNeverCaptured,
+        "[Sensitive] property of a type that is never captured",
+        "'{0}' is marked [Sensitive], but no monitored method takes or returns '{1}', so nothing is masked by it",
+        DiagnosticIds.Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "[Sensitive] on a property matters only inside an object summary of a captured value. When no monitored "
+            + "method of the compilation takes or returns the type (or a type derived from it), the attribute does nothing here: "
+            + "the type may be captured by another assembly, or the attribute is on the wrong type.",
+        helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.SensitivePropertyNeverCaptured + ".md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         DiagnosticIds.GeneratorFailure,
         DiagnosticIds.GeneratorFailureTitle,

@@ -52,6 +52,9 @@ public static class DiagnosticIds
     /// <summary>INSTR012: a value captured as JSON has a type its JsonSerializerContext does not declare.</summary>
     public const string JsonContextLacksType = "INSTR012";
 
+    /// <summary>INSTR013: [Sensitive] on a property of a type no monitored method takes or returns.</summary>
+    public const string SensitivePropertyNeverCaptured = "INSTR013";
+
     /// <summary>INSTR900: the generator failed internally.</summary>
     public const string GeneratorFailure = "INSTR900";
 
