@@ -121,6 +121,41 @@ internal static class DiagnosticDescriptors
         helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.UnreachedMonitoredMethod + ".md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor JsonWithoutContext = new(
+        DiagnosticIds.JsonWithoutContext,
+        "Json serializer needs a JsonSerializerContext",
+        "Serializer = ValueSerializer.Json needs JsonContext = typeof(a JsonSerializerContext){0}; values are stored as object summaries instead",
+        DiagnosticIds.Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Instrumentor never uses reflection-based JSON (it breaks trimming and NativeAOT): Json serializes through the "
+            + "source-generated context named by JsonContext. Without one, the generator falls back to the Smart summary.",
+        helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.JsonWithoutContext + ".md");
+
+    public static readonly DiagnosticDescriptor JsonContextLacksType = new(
+        DiagnosticIds.JsonContextLacksType,
+        "JsonSerializerContext does not declare a captured type",
+        "{0} of '{1}' is captured as JSON, but '{2}' has no [JsonSerializable(typeof({3}))]; the value would be stored as an error",
+        DiagnosticIds.Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A source-generated JsonSerializerContext only serializes the types it declares. Any other type fails at run "
+            + "time (InvalidOperationException, stored as <error: InvalidOperationException>) instead of being recorded.",
+        helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.JsonContextLacksType + ".md");
+
+    public static readonly DiagnosticDescriptor SensitivePropertyNeverCaptured = new(
+        DiagnosticIds.SensitivePropertyNeverCaptured,
+        "[Sensitive] property of a type that is never captured",
+        "'{0}' is marked [Sensitive], but no monitored method takes or returns '{1}', so nothing is masked by it",
+        DiagnosticIds.Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "[Sensitive] on a property matters only inside an object summary of a captured value. When no monitored "
+            + "method of the compilation takes or returns the type (or a type derived from it), the attribute does nothing here: "
+            + "the type may be captured by another assembly, or the attribute is on the wrong type.",
+        helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.SensitivePropertyNeverCaptured + ".md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         DiagnosticIds.GeneratorFailure,
         DiagnosticIds.GeneratorFailureTitle,

@@ -46,6 +46,15 @@ public static class DiagnosticIds
     /// <summary>INSTR010: a monitored method has no call site in its compilation (a framework or another assembly calls it).</summary>
     public const string UnreachedMonitoredMethod = "INSTR010";
 
+    /// <summary>INSTR011: <c>Serializer = ValueSerializer.Json</c> without a JsonSerializerContext in <c>JsonContext</c>.</summary>
+    public const string JsonWithoutContext = "INSTR011";
+
+    /// <summary>INSTR012: a value captured as JSON has a type its JsonSerializerContext does not declare.</summary>
+    public const string JsonContextLacksType = "INSTR012";
+
+    /// <summary>INSTR013: [Sensitive] on a property of a type no monitored method takes or returns.</summary>
+    public const string SensitivePropertyNeverCaptured = "INSTR013";
+
     /// <summary>INSTR900: the generator failed internally.</summary>
     public const string GeneratorFailure = "INSTR900";
 

@@ -34,6 +34,8 @@ catch (InvalidOperationException ex)
 Console.WriteLine($"pickup reserved: {desk.Reserve("pear", 1, OrderKind.Pickup)}");
 Console.WriteLine($"lines: {OrderDesk.CountLines(["apple", "pear"])}");
 Console.WriteLine($"signed in: {OrderDesk.SignIn("ada", "correct horse battery staple")}");
+decimal quote = Shipping.Quote(new Shipment(7, "Lyon", [1.5m, 2m], "trk-secret-42", Insured: true));
+Console.WriteLine($"shipping quote: {quote.ToString(CultureInfo.InvariantCulture)}");
 
 if (!await Monitoring.FlushAsync(TimeSpan.FromSeconds(10)))
 {

@@ -95,6 +95,38 @@ public class IncrementalCachingTests
         run.GeneratedSources.Single().SourceText.ToString().ShouldContain("SourceLine = 6,");
     }
 
+    [Test]
+    public void A_property_added_to_a_captured_type_regenerates_only_the_wrappers_that_summarize_it()
+    {
+        const string types = """
+            namespace App;
+            public sealed class Order { public int Id { get; set; } }
+            public sealed class Invoice { public int Number { get; set; } }
+            """;
+        const string monitored = """
+            using Instrumentor;
+            namespace App;
+            public static class Desk
+            {
+                [Monitor] public static int Place(Order order) => order.Id;
+                [Monitor] public static int Bill(Invoice invoice) => invoice.Number;
+                public static int Use() => Place(new Order()) + Bill(new Invoice());
+            }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.Compile(types, monitored);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        CSharpCompilation edited = Replace(compilation, "Source0.cs", types.Replace("public int Id { get; set; }", "public int Id { get; set; } public string Sku { get; set; } = \"\";"));
+
+        GeneratorRunResult run = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        // Place's spec changes (its summary reads Sku now); Bill's is re-read but equal, so it is not new output.
+        var declarations = Reasons(run, TrackingNames.MonitorDeclarations).ToList();
+        declarations.Count(r => r == IncrementalStepRunReason.Modified).ShouldBe(1);
+        declarations.Count(r => r == IncrementalStepRunReason.Unchanged || r == IncrementalStepRunReason.Cached).ShouldBe(1);
+        Reasons(run, TrackingNames.CallSites).ShouldAllBe(r => r == IncrementalStepRunReason.Cached || r == IncrementalStepRunReason.Unchanged);
+        run.GeneratedSources.Single().SourceText.ToString().ShouldContain("\"Sku\"");
+    }
+
     private static (GeneratorDriver, CSharpCompilation) FirstRun()
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(Monitored, Caller, Unrelated);

@@ -46,7 +46,8 @@ public class AotPublishTests
         run.ExitCode.ShouldBe(0, run.ToString());
         run.StandardError.ShouldBeEmpty();
         run.StandardOutput.ShouldContain("order total: 3.75");
-        run.StandardOutput.ShouldContain("Traced 8 calls into " + db);
+        run.StandardOutput.ShouldContain("shipping quote: 8.0");
+        run.StandardOutput.ShouldContain("Traced 9 calls into " + db);
 
         TraceDatabase.Query(db, "SELECT process || ' ' || status FROM process_trace ORDER BY process, status").Select(r => r[0]).ShouldBe(
         [
@@ -58,6 +59,7 @@ public class AotPublishTests
             "AotConsole.OrderDesk.Reserve OK",
             "AotConsole.OrderDesk.Reserve OK",
             "AotConsole.OrderDesk.SignIn OK",
+            "AotConsole.Shipping.Quote OK",
         ]);
         TraceDatabase.Query(db, "SELECT DISTINCT service FROM process_trace").Single()[0].ShouldBe("AotConsole");
 
@@ -83,6 +85,9 @@ public class AotPublishTests
         placed["result"].ShouldBe("3.75");
         Arguments(db, "AotConsole.OrderDesk.CountLines", "OK")["lines"].ShouldBe("[List<string> Count=2]");
         Arguments(db, "AotConsole.OrderDesk.SignIn", "OK")["password"].ShouldBe("***");
+        // A record summary generated at compile time: no reflection, and the token-named property is masked.
+        Arguments(db, "AotConsole.Shipping.Quote", "OK")["shipment"]
+            .ShouldBe("Shipment { Id = 7, Destination = Lyon, Parcels = [List<decimal> Count=2], TrackingToken = ***, +1 more }");
         TraceDatabase.Query(db, "SELECT exception FROM process_trace WHERE status = 'ERR'").Single()[0]
             .ShouldNotBeNull().ShouldContain("System.InvalidOperationException: out of stock: pear");
 

@@ -10,8 +10,12 @@ internal static class CaptureExpressions
     /// <summary>Whether evaluating the capture calls into user code (which may throw).</summary>
     public static bool RunsUserCode(CaptureSpec capture) => capture.Kind is CaptureKind.Count or CaptureKind.Keys;
 
-    public static string For(CaptureSpec capture, string value) => capture.Kind switch
+    /// <param name="capture">How the value is captured.</param>
+    /// <param name="value">The expression of the value (an identifier).</param>
+    /// <param name="helper">For Summary, Repr and Json: the generated helper method (<see cref="CaptureHelperEmitter"/>).</param>
+    public static string For(CaptureSpec capture, string value, string helper = "") => capture.Kind switch
     {
+        CaptureKind.Summary or CaptureKind.Repr or CaptureKind.Json => $"{helper}({value})",
         CaptureKind.Masked => Captured + ".Masked",
         CaptureKind.Factory => $"{Captured}.{capture.Factory}({capture.Cast}{value})",
         CaptureKind.NullableFactory =>

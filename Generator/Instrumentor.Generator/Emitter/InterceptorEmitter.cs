@@ -86,12 +86,27 @@ internal static class InterceptorEmitter
         writer.Line($"    {CSharpLiteral.String(settings.ProcessName)}, {CSharpLiteral.String(settings.ProcessGroup)}, {names}, " +
                     $"{CSharpLiteral.Double(settings.SampleRate)}, {CSharpLiteral.Int(settings.MaxLength)})");
         SiteSourceEmitter.WriteInitializer(writer, target.Source);
+        for (int i = 0; i < captured.Count; i++)
+        {
+            if (CaptureHelperEmitter.NeedsHelper(captured[i].Capture))
+            {
+                CaptureHelperEmitter.Write(writer, captured[i].Capture, HelperName(index, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
 
         bool isAsync = target.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
         bool isSequence = target.Shape is ReturnShape.Enumerable or ReturnShape.AsyncEnumerable;
         bool capturesResult = target.ResultCapture.Kind != CaptureKind.Skip
             && target.Shape is ReturnShape.Value or ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT;
         bool byRef = target.ReturnPrefix.Length > 0;
+        // A result captured like an argument (`Order Place(Order order)`) reuses the argument's helper.
+        int sameAsArgument = captured.FindIndex(p => p.Capture == target.ResultCapture);
+        string resultHelper = HelperName(index, sameAsArgument >= 0 ? sameAsArgument.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Result");
+        if (capturesResult && sameAsArgument < 0 && CaptureHelperEmitter.NeedsHelper(target.ResultCapture))
+        {
+            CaptureHelperEmitter.Write(writer, target.ResultCapture, resultHelper);
+        }
+
         string accessor = "__Call" + index;
         if (target.Accessor != AccessorKind.None)
         {
@@ -124,14 +139,14 @@ internal static class InterceptorEmitter
                 {
                     for (int i = 0; i < captured.Count; i++)
                     {
-                        WriteCapture(writer, $"__span.SetArgument({i}, ", captured[i].Capture, captured[i].Name);
+                        WriteCapture(writer, $"__span.SetArgument({i}, ", captured[i].Capture, captured[i].Name, HelperName(index, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                     }
                 }
             }
 
             if (target.Shape == ReturnShape.Value && (byRef || target.ReturnsRefLike))
             {
-                WriteReturnInsideTry(writer, target, accessor, returnType, byRef, capturesResult);
+                WriteReturnInsideTry(writer, target, accessor, returnType, byRef, capturesResult, resultHelper);
                 return;
             }
 
@@ -170,7 +185,7 @@ internal static class InterceptorEmitter
             if (isAsync)
             {
                 string capture = target.Shape is ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT
-                    ? ", " + (capturesResult ? $"static __value => {CaptureExpressions.For(target.ResultCapture, "__value")}" : "null")
+                    ? ", " + (capturesResult ? $"static __value => {CaptureExpressions.For(target.ResultCapture, "__value", resultHelper)}" : "null")
                     : "";
                 writer.Line($"return __span.Track(__task{capture});");
                 return;
@@ -180,7 +195,7 @@ internal static class InterceptorEmitter
             {
                 using (writer.Scope("if (__span.IsSampled)"))
                 {
-                    WriteCapture(writer, "__span.SetResult(", target.ResultCapture, "__result");
+                    WriteCapture(writer, "__span.SetResult(", target.ResultCapture, "__result", resultHelper);
                 }
             }
 
@@ -197,7 +212,7 @@ internal static class InterceptorEmitter
     /// return statement, so the result is declared where it is bound and returned inside the <c>try</c>. The record is
     /// completed before the frame is restored (Complete does not look at the frame).
     /// </summary>
-    private static void WriteReturnInsideTry(SourceWriter writer, TargetMethodSpec target, string accessor, string returnType, bool byRef, bool capturesResult)
+    private static void WriteReturnInsideTry(SourceWriter writer, TargetMethodSpec target, string accessor, string returnType, bool byRef, bool capturesResult, string resultHelper)
     {
         using (writer.Scope("try"))
         {
@@ -206,7 +221,7 @@ internal static class InterceptorEmitter
             {
                 using (writer.Scope("if (__span.IsSampled)"))
                 {
-                    WriteCapture(writer, "__span.SetResult(", target.ResultCapture, "__result");
+                    WriteCapture(writer, "__span.SetResult(", target.ResultCapture, "__result", resultHelper);
                 }
             }
 
@@ -262,9 +277,9 @@ internal static class InterceptorEmitter
     /// Writes one capture. A capture that runs user code (a collection's Count) is guarded: tracing must never
     /// throw into the caller, so a failure is stored as "&lt;error: message&gt;" instead.
     /// </summary>
-    private static void WriteCapture(SourceWriter writer, string store, CaptureSpec capture, string value)
+    private static void WriteCapture(SourceWriter writer, string store, CaptureSpec capture, string value, string helper)
     {
-        string statement = store + CaptureExpressions.For(capture, value) + ");";
+        string statement = store + CaptureExpressions.For(capture, value, helper) + ");";
         if (!CaptureExpressions.RunsUserCode(capture))
         {
             writer.Line(statement);
@@ -281,6 +296,9 @@ internal static class InterceptorEmitter
             writer.Line(store + Runtime + ".CapturedValue.FromError(__error));");
         }
     }
+
+    /// <summary>The helper of one capture of wrapper <paramref name="index"/>: unique in the class, stable across runs.</summary>
+    private static string HelperName(int index, string slot) => "__Capture" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_" + slot;
 
     internal static string Signature(TargetMethodSpec target)
     {

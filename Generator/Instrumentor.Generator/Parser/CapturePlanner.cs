@@ -6,16 +6,18 @@ namespace Instrumentor.Generator.Parser;
 
 /// <summary>
 /// Picks, from a static type, how its values are captured (DESIGN.md §3 step 5): primitives, enums, DateTime,
-/// Guid and friends by value; strings by reference; collections and arrays as name + count; anything else as
-/// its type name. Sensitive values are masked, [NotCaptured] parameters are skipped.
+/// Guid and friends by value; strings by reference; collections and arrays as name + count; objects as the method's
+/// serializer says (a summary by default, <see cref="SummaryPlanner"/>); anything else as its type name. Sensitive
+/// values are masked, [NotCaptured] parameters are skipped.
 /// </summary>
 internal static class CapturePlanner
 {
     private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
-    public static CaptureSpec ForParameter(IParameterSymbol parameter, MonitorSettings settings, FormatterIndex formatters)
+    public static CaptureSpec ForParameter(IParameterSymbol parameter, CaptureContext context)
     {
+        MonitorSettings settings = context.Settings;
         if (!settings.CaptureArgs || parameter.RefKind == RefKind.Out || IsCancellationToken(parameter.Type)
             || AttributeLookup.Has(parameter, KnownNames.NotCapturedAttributeName))
         {
@@ -25,16 +27,17 @@ internal static class CapturePlanner
 
         if (AttributeLookup.Has(parameter, KnownNames.SensitiveAttributeName)
             || IsSensitiveType(parameter.Type)
-            || Instrumentor.Analyzers.Symbols.SensitiveNames.LooksSensitive(parameter.Name))
+            || context.IsSensitiveName(parameter.Name))
         {
             return CaptureSpec.Masked;
         }
 
-        return ForType(parameter.Type, formatters);
+        return ForType(parameter.Type, context, topLevel: true);
     }
 
-    public static CaptureSpec ForResult(IMethodSymbol method, ITypeSymbol? resultType, MonitorSettings settings, FormatterIndex formatters)
+    public static CaptureSpec ForResult(IMethodSymbol method, ITypeSymbol? resultType, CaptureContext context)
     {
+        MonitorSettings settings = context.Settings;
         if (!settings.CaptureResult || resultType is null)
         {
             return CaptureSpec.Skip;
@@ -45,13 +48,17 @@ internal static class CapturePlanner
             return CaptureSpec.Masked;
         }
 
-        return ForType(resultType, formatters);
+        return ForType(resultType, context, topLevel: true);
     }
 
-    public static CaptureSpec ForType(ITypeSymbol type, FormatterIndex formatters)
+    /// <summary>
+    /// The capture of a value of <paramref name="type"/>. Only a <paramref name="topLevel"/> value (an argument or
+    /// result) may be serialized or summarized: a property inside a summary is recorded shallowly (depth 1).
+    /// </summary>
+    public static CaptureSpec ForType(ITypeSymbol type, CaptureContext context, bool topLevel)
     {
         // A user formatter wins over every built-in capture.
-        if (formatters.Find(type) is { } formatter)
+        if (context.Formatters.Find(type) is { } formatter)
         {
             return new CaptureSpec(CaptureKind.Formatter, formatter, "", "");
         }
@@ -75,7 +82,7 @@ internal static class CapturePlanner
 
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
-            CaptureSpec inner = ForType(nullable.TypeArguments[0], formatters);
+            CaptureSpec inner = ForType(nullable.TypeArguments[0], context, topLevel: false);
             return inner.Kind == CaptureKind.Factory ? CaptureSpec.ByFactoryUnlessNull(inner) : CaptureSpec.AsText(Display(type), nullable: true);
         }
 
@@ -96,6 +103,19 @@ internal static class CapturePlanner
             return new CaptureSpec(CaptureKind.Length, "span", Display(type), "");
         }
 
+        SerializerKind serializer = context.Settings.Serializer;
+        if (topLevel && serializer == SerializerKind.Json && context.Settings.JsonContext is { } jsonContext && CanSerialize(type))
+        {
+            // Json without a context falls back to Smart below; the analyzers report it (INSTR011).
+            return CaptureSpec.AsJson(TypeName(type), jsonContext, type.IsValueType);
+        }
+
+        if (topLevel && serializer == SerializerKind.Repr && OverridesToString(type) && CanSerialize(type)
+            && !(HasSynthesizedRecordToString(type) && SummaryPlanner.HasMaskedProperty(type, context)))
+        {
+            return CaptureSpec.AsRepr(TypeName(type), type.IsValueType);
+        }
+
         if (type.IsReferenceType && DictionaryKeyType(type) is not null && HasCountProperty(type))
         {
             return new CaptureSpec(CaptureKind.Keys, "", Display(type), "");
@@ -106,8 +126,72 @@ internal static class CapturePlanner
             return CaptureSpec.AsCount(Display(type));
         }
 
+        if (topLevel && serializer != SerializerKind.TypeName && SummaryPlanner.TryPlan(type, context) is { } summary)
+        {
+            return CaptureSpec.AsSummary(summary);
+        }
+
         return CaptureSpec.AsText("<" + Display(type) + ">", nullable: !type.IsValueType);
     }
+
+    /// <summary>Whether a generated helper can take the value as a parameter and name its type in typeof.</summary>
+    private static bool CanSerialize(ITypeSymbol type) =>
+        !type.IsRefLikeType && type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Error)
+        && !ContainsTypeParameter(type);
+
+    internal static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter) || (named.ContainingType is { } outer && ContainsTypeParameter(outer)),
+        _ => false,
+    };
+
+    /// <summary>Whether the type (or a base other than object/ValueType/Enum) overrides ToString().</summary>
+    internal static bool OverridesToString(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (current.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum)
+            {
+                return false;
+            }
+
+            foreach (ISymbol member in current.GetMembers("ToString"))
+            {
+                if (member is IMethodSymbol { IsOverride: true, Parameters.Length: 0, IsStatic: false })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the type's ToString is the one the compiler writes for a record, which prints every property: then a
+    /// masked property would be stored in clear, so Repr uses the summary instead.
+    /// </summary>
+    private static bool HasSynthesizedRecordToString(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null && current.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType); current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers("ToString"))
+            {
+                if (member is IMethodSymbol { IsOverride: true, Parameters.Length: 0, IsStatic: false } toString)
+                {
+                    return toString.IsImplicitlyDeclared;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The fully qualified type without nullable annotation: usable as a parameter type and in typeof.</summary>
+    internal static string TypeName(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
     private static CaptureSpec? ByValue(ITypeSymbol type)
     {
@@ -209,7 +293,7 @@ internal static class CapturePlanner
     private static bool IsCancellationToken(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
-    private static bool IsSensitiveType(ITypeSymbol type) => AttributeLookup.Has(type, KnownNames.SensitiveAttributeName);
+    internal static bool IsSensitiveType(ITypeSymbol type) => AttributeLookup.Has(type, KnownNames.SensitiveAttributeName);
 
-    private static string Display(ITypeSymbol type) => type.ToDisplayString(s_displayFormat);
+    internal static string Display(ITypeSymbol type) => type.ToDisplayString(s_displayFormat);
 }

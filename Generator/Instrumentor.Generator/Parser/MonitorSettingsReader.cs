@@ -1,3 +1,4 @@
+using System.Linq;
 using Instrumentor.Generator.Specs;
 using Microsoft.CodeAnalysis;
 
@@ -84,7 +85,39 @@ internal static class MonitorSettingsReader
             return null;
         }
 
-        return Defaults(method, group);
+        MonitorSettings settings = Defaults(method, group);
+        foreach (var argument in all.NamedArguments)
+        {
+            settings = ReadCapture(settings, argument.Key, argument.Value);
+        }
+
+        return settings;
+    }
+
+    /// <summary>The capture settings shared by [Monitor] and [MonitorAll]: Serializer, JsonContext, SensitiveNames.</summary>
+    private static MonitorSettings ReadCapture(MonitorSettings settings, string name, TypedConstant value) => name switch
+    {
+        "Serializer" when value.Value is int serializer && serializer is >= 0 and <= 3 => settings with { Serializer = (SerializerKind)serializer },
+        // Only a JsonSerializerContext has the Default instance the helper uses; anything else falls back to Smart (INSTR011).
+        "JsonContext" when value.Value is ITypeSymbol context && IsJsonContext(context) => settings with { JsonContext = context.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) },
+        "SensitiveNames" when value.Kind == TypedConstantKind.Array && !value.IsNull => settings with
+        {
+            SensitiveNames = EquatableArray.From(value.Values.Select(static v => v.Value as string).Where(static v => !string.IsNullOrWhiteSpace(v)).Select(static v => v!)),
+        },
+        _ => settings,
+    };
+
+    private static bool IsJsonContext(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "JsonSerializerContext" && current.ContainingNamespace?.ToDisplayString() == "System.Text.Json.Serialization")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static MonitorSettings Defaults(IMethodSymbol method, string? group) =>
@@ -95,7 +128,8 @@ internal static class MonitorSettingsReader
         MonitorSettings settings = Defaults(method, null);
         foreach (var argument in attribute.NamedArguments)
         {
-            object? value = argument.Value.Value;
+            // An array argument (SensitiveNames) has no Value: reading it throws.
+            object? value = argument.Value.Kind == TypedConstantKind.Array ? null : argument.Value.Value;
             settings = argument.Key switch
             {
                 "ProcessGroup" => settings with { ProcessGroup = value as string },
@@ -104,7 +138,7 @@ internal static class MonitorSettingsReader
                 "CaptureResult" when value is bool capture => settings with { CaptureResult = capture },
                 "MaxLength" when value is int length => settings with { MaxLength = length },
                 "Name" when value is string { Length: > 0 } name => settings with { ProcessName = name },
-                _ => settings,
+                _ => ReadCapture(settings, argument.Key, argument.Value),
             };
         }
 

@@ -38,6 +38,13 @@ internal static class ObsoleteReader
         return false;
     }
 
+    /// <summary>Whether naming <paramref name="type"/> would mention something obsolete (the type, an outer type, a type argument).</summary>
+    public static bool IsObsoleteType(ITypeSymbol type) => Mentions(type);
+
+    /// <summary>Whether a member read by generated code is obsolete, or its type is.</summary>
+    public static bool IsObsoleteMember(ISymbol member) =>
+        IsObsolete(member) || IsObsolete(member.OriginalDefinition) || (member is IPropertySymbol property && Mentions(property.Type));
+
     private static bool Mentions(ITypeSymbol type)
     {
         switch (type)

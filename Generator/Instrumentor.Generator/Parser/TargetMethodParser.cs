@@ -33,7 +33,7 @@ internal static class TargetMethodParser
     /// </summary>
     public static TargetMethodSpec Build(IMethodSymbol method, Compilation compilation, MonitorSettings settings, AccessorKind accessor)
     {
-        FormatterIndex formatters = FormatterIndex.For(compilation);
+        var captures = new CaptureContext(compilation, settings);
 
         var parameters = ImmutableArray.CreateBuilder<ParameterSpec>(method.Parameters.Length);
         foreach (IParameterSymbol parameter in method.Parameters)
@@ -46,7 +46,7 @@ internal static class TargetMethodParser
                 // passed as object, it binds at compile time to the target, as the original call did.
                 parameter.Type.TypeKind == TypeKind.Dynamic ? "(object)" : ArgumentPrefix(parameter.RefKind),
                 IsThis: method.IsExtensionMethod && parameter.Ordinal == 0,
-                CapturePlanner.ForParameter(parameter, settings, formatters))
+                CapturePlanner.ForParameter(parameter, captures))
             {
                 ScopedPrefix = ScopedPrefix(parameter),
             });
@@ -61,7 +61,7 @@ internal static class TargetMethodParser
             method.ReturnsVoid ? "void" : TypeName(method.ReturnType, method.ReturnNullableAnnotation),
             shape,
             resultType is null ? "" : TypeName(resultType, resultType.NullableAnnotation),
-            CapturePlanner.ForResult(method, resultType, settings, formatters),
+            CapturePlanner.ForResult(method, resultType, captures),
             new EquatableArray<ParameterSpec>(parameters.MoveToImmutable()),
             settings,
             GenericsReader.Read(method),

@@ -7,6 +7,12 @@ namespace Instrumentor.Generator.Specs;
 /// <param name="Cast">A cast applied to the value before the factory (e.g. <c>(long)</c> for an enum), or empty.</param>
 internal sealed record CaptureSpec(CaptureKind Kind, string Factory, string Text, string Cast)
 {
+    /// <summary>For <see cref="CaptureKind.Summary"/>: the properties the generated helper reads.</summary>
+    public SummarySpec? Summary { get; init; }
+
+    /// <summary>For Repr and Json: the value is a struct, so the helper makes no null test.</summary>
+    public bool IsValueType { get; init; }
+
     public static readonly CaptureSpec Skip = new(CaptureKind.Skip, "", "", "");
 
     public static readonly CaptureSpec Masked = new(CaptureKind.Masked, "", "", "");
@@ -20,6 +26,14 @@ internal sealed record CaptureSpec(CaptureKind Kind, string Factory, string Text
     public static CaptureSpec AsCount(string display) => new(CaptureKind.Count, "", display, "");
 
     public static CaptureSpec AsLength(string display) => new(CaptureKind.Length, "", display, "");
+
+    public static CaptureSpec AsSummary(SummarySpec summary) => new(CaptureKind.Summary, "", summary.Type, "") { Summary = summary };
+
+    /// <summary>The value's own ToString(), called at call time by a generated helper (Text: the parameter type).</summary>
+    public static CaptureSpec AsRepr(string type, bool isValueType) => new(CaptureKind.Repr, "", type, "") { IsValueType = isValueType };
+
+    /// <summary>System.Text.Json with the user's context (Factory: the context type; Text: the value type).</summary>
+    public static CaptureSpec AsJson(string type, string context, bool isValueType) => new(CaptureKind.Json, context, type, "") { IsValueType = isValueType };
 }
 
 /// <summary>The capture strategies of <see cref="CaptureSpec"/>.</summary>
@@ -45,4 +59,10 @@ internal enum CaptureKind
     Keys,
     /// <summary>A user <c>IValueFormatter&lt;T&gt;</c> (its type in Factory), applied on the writer thread.</summary>
     Formatter,
+    /// <summary>A shallow object summary built by a generated helper at call time (<see cref="CaptureSpec.Summary"/>).</summary>
+    Summary,
+    /// <summary>The value's overridden ToString(), through a generated helper at call time.</summary>
+    Repr,
+    /// <summary>System.Text.Json through the user's JsonSerializerContext, by a generated helper at call time.</summary>
+    Json,
 }

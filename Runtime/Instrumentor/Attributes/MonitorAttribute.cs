@@ -34,6 +34,24 @@ public sealed class MonitorAttribute : Attribute
     /// <summary>The longest string value stored, in characters; longer values are truncated. Default 1000.</summary>
     public int MaxLength { get; set; } = DefaultMaxLength;
 
+    /// <summary>
+    /// How values that are not primitives, strings or enums are recorded (compile time). Default
+    /// <see cref="ValueSerializer.Smart"/>: a shallow summary of public properties.
+    /// </summary>
+    public ValueSerializer Serializer { get; set; }
+
+    /// <summary>
+    /// For <see cref="ValueSerializer.Json"/>: the source-generated <c>System.Text.Json.Serialization.JsonSerializerContext</c>
+    /// that knows the captured types (<c>typeof(AppJsonContext)</c>); INSTR011/INSTR012 report a missing context or type.
+    /// </summary>
+    public Type? JsonContext { get; set; }
+
+    /// <summary>
+    /// Further names masked as <c>***</c>, on top of the default ones (password, token, ...): matched like them, as a
+    /// case-insensitive part of a parameter name or of a property name inside a summary, ignoring <c>_</c> and <c>-</c>.
+    /// </summary>
+    public string[]? SensitiveNames { get; set; }
+
     /// <summary>The process name stored instead of the default <c>Namespace.Type.Method</c>.</summary>
     public string? Name { get; set; }
 }

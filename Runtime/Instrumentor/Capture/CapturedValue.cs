@@ -163,6 +163,16 @@ public readonly struct CapturedValue
         return FromText(text.Append('}').ToString());
     }
 
+    /// <summary>Captures an object summary filled at call time (generated code, <see cref="ValueSerializer.Smart"/>).</summary>
+    public static CapturedValue FromSummary(ObjectSummary summary) => new(CaptureKind.Formatted, 0, 0, summary);
+
+    /// <summary>
+    /// Records that a serializer (the value's ToString, System.Text.Json) threw at call time: stored as
+    /// <c>"&lt;error: ExceptionType&gt;"</c>, without the message, which may quote the value.
+    /// </summary>
+    public static CapturedValue FromSerializerError(Exception error) =>
+        new(CaptureKind.Text, 0, 0, "<error: " + (error?.GetType().Name ?? "Exception") + ">");
+
     /// <summary>Captures an array or span as its display name and length: <c>"[int[] Length=100]"</c>.</summary>
     public static CapturedValue FromLength(string displayName, int? length) =>
         length is int n ? new(CaptureKind.Length, n, 0, displayName) : new(CaptureKind.Null, 0);

@@ -25,7 +25,12 @@ internal static class AttributeSource
                 public bool CaptureResult { get; set; } = true;
                 public int MaxLength { get; set; } = DefaultMaxLength;
                 public string? Name { get; set; }
+                public ValueSerializer Serializer { get; set; }
+                public Type? JsonContext { get; set; }
+                public string[]? SensitiveNames { get; set; }
             }
+
+            public enum ValueSerializer { Smart = 0, Repr = 1, Json = 2, TypeName = 3 }
 
             [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = false, Inherited = false)]
             public sealed class MonitorAllAttribute : Attribute
@@ -33,14 +38,17 @@ internal static class AttributeSource
                 public string? Include { get; set; }
                 public string? Exclude { get; set; }
                 public string? ProcessGroup { get; set; }
+                public ValueSerializer Serializer { get; set; }
+                public Type? JsonContext { get; set; }
+                public string[]? SensitiveNames { get; set; }
             }
 
-            [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = true)]
+            [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.ReturnValue | AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = true)]
             public sealed class SensitiveAttribute : Attribute
             {
             }
 
-            [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+            [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
             public sealed class NotCapturedAttribute : Attribute
             {
             }

@@ -21,11 +21,13 @@ public class AsyncAndArgumentBenchmarks
     private const string StringArg = "string argument";
     private const string ListArg = "List<int> argument";
     private const string MaskedArg = "masked argument";
+    private const string RecordArg = "4-property record argument";
 
     private readonly List<int> _items = new() { 1, 2, 3 };
     private readonly string _text = "The quick brown fox jumps over the lazy dog";
     private readonly string _user = "alice";
     private readonly string _password = "correct horse battery staple";
+    private readonly Quote _quote = new(7, "apple", 3, 1.25m);
     private readonly int _a = 3;
     private readonly int _b = 4;
 
@@ -64,4 +66,13 @@ public class AsyncAndArgumentBenchmarks
 
     [BenchmarkCategory(MaskedArg), Benchmark]
     public bool MaskedMonitored() => ArgumentTargets.LoginMonitored(_user, _password);
+
+    [BenchmarkCategory(RecordArg), Benchmark(Baseline = true)]
+    public decimal RecordDirect() => ArgumentTargets.Total(_quote);
+
+    [BenchmarkCategory(RecordArg), Benchmark]
+    public decimal RecordSummaryMonitored() => ArgumentTargets.TotalMonitored(_quote);
+
+    [BenchmarkCategory(RecordArg), Benchmark]
+    public decimal RecordTypeNameMonitored() => ArgumentTargets.TotalMonitoredTypeName(_quote);
 }

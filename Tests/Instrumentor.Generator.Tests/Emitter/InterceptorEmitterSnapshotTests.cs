@@ -76,6 +76,43 @@ public class InterceptorEmitterSnapshotTests
     }
 
     [Test]
+    public void Object_summaries_and_serializer_helpers()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Instrumentor;
+            namespace App;
+            public sealed record Line(string Sku, int Quantity);
+            public record Base { public int Id { get; init; } }
+            public sealed record Order(string Sku, [property: Sensitive] string Card, List<Line> Lines, decimal Total) : Base
+            {
+                [NotCaptured] public string Memo { get; init; } = "";
+                public string ApiToken { get; init; } = "";
+                public Line? First { get; init; }
+            }
+            public struct Point { public int X { get; set; } public int Y { get; set; } public override string ToString() => "p"; }
+            public static class Shop
+            {
+                [Monitor(SensitiveNames = new[] { "pin" })] public static Order Place(Order order, string pin) => order;
+                [Monitor] public static Task<Point> MoveAsync(Point point) => Task.FromResult(point);
+                [Monitor(Serializer = ValueSerializer.Repr)] public static Point Show(Point point) => point;
+                [Monitor(Serializer = ValueSerializer.TypeName)] public static int Count(Order order) => 1;
+                public static async Task Use()
+                {
+                    Place(new Order("a", "c", new(), 1m), "1");
+                    await MoveAsync(new Point());
+                    Show(new Point());
+                    Count(new Order("a", "c", new(), 1m));
+                }
+            }
+            """;
+
+        Snapshot.Verify(GeneratorHarness.Run(source).GeneratedSource!, "ObjectSummaries");
+    }
+
+    [Test]
     public void Every_call_shape() =>
         Snapshot.Verify(GeneratorHarness.Run(ShapesSample.Source).GeneratedSource!, "AllShapes");
 }
