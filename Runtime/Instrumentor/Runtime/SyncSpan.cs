@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Instrumentor.OpenTelemetry;
 
 namespace Instrumentor.Runtime;
 
@@ -42,6 +43,9 @@ public struct SyncSpan
     private ExecutionContext? _contextPublished;
     // Set only when the call failed: its record waits for the frame to unwind (see PendingFailure).
     private PendingFailure? _pending;
+    // Set only while something listens to the OpenTelemetry bridge: the call's activity, and the one it replaced.
+    private Activity? _activity;
+    private Activity? _activityBefore;
     private ParentKind _parent;
     private bool _sampled;
     private bool _flows;
@@ -95,6 +99,7 @@ public struct SyncSpan
         _saved = thread.Frame;
         _asyncParent = null;
         _pending = null;
+        _activity = null;
         _flows = false;
         if (_saved.Active && _saved.AsyncAtEntry == asyncAtEntry)
         {
@@ -106,6 +111,10 @@ public struct SyncSpan
             {
                 // A sampled frame always holds its drawn trace id (only unsampled roots defer theirs).
                 _record.Start(_saved.TraceHigh, _saved.TraceLow, SpanIds.SpanIdOf(key), SpanIds.SpanIdOf(_saved.SpanKey), Stopwatch.GetTimestamp());
+                if (ActivityBridge.IsListening)
+                {
+                    StartActivity(ref thread);
+                }
             }
 
             return;
@@ -133,6 +142,10 @@ public struct SyncSpan
             if (_sampled)
             {
                 _record.Start(asyncFrame.TraceHigh, asyncFrame.TraceLow, SpanIds.SpanIdOf(key), asyncFrame.SpanId, Stopwatch.GetTimestamp());
+                if (ActivityBridge.IsListening)
+                {
+                    StartActivity(ref thread);
+                }
             }
 
             return;
@@ -155,6 +168,32 @@ public struct SyncSpan
 
         thread.Frame = new ThreadSpanFrame { TraceHigh = traceHigh, TraceLow = traceLow, SpanKey = key, Active = true, Sampled = true };
         _record.Start(traceHigh, traceLow, SpanIds.SpanIdOf(key), parentSpanId, now);
+        if (ActivityBridge.IsListening)
+        {
+            StartActivity(ref thread);
+        }
+    }
+
+    /// <summary>
+    /// Starts the call's OpenTelemetry activity (<see cref="ActivityBridge"/>) and gives the span, and the thread's
+    /// frame that its children read, the activity's ids.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StartActivity(ref ThreadTraceState thread)
+    {
+        Activity? before = Activity.Current;
+        Activity? activity = ActivityBridge.Start(ref _record);
+        if (activity is null)
+        {
+            return;
+        }
+
+        _activity = activity;
+        _activityBefore = before;
+        _key = SpanIds.KeyOf(_record.SpanId);
+        thread.Frame.SpanKey = _key;
+        thread.Frame.TraceHigh = _record.TraceHigh;
+        thread.Frame.TraceLow = _record.TraceLow;
     }
 
     /// <summary>
@@ -232,6 +271,11 @@ public struct SyncSpan
 
         _record.EndTimestamp = Stopwatch.GetTimestamp();
         _record.ThreadId = Environment.CurrentManagedThreadId;
+        if (_activity is not null)
+        {
+            ActivityBridge.End(_activity, in _record, null, _activityBefore);
+        }
+
         RecordQueue.Enqueue(ref _record);
     }
 
@@ -261,6 +305,10 @@ public struct SyncSpan
 
             SpanRecorder.MarkFailed(ref _record, exception, _sampled);
             _pending = PendingFailure.Hold(ref _record);
+            if (_activity is not null)
+            {
+                _pending.EndsActivity(_activity, _activityBefore);
+            }
         }
         catch
         {
