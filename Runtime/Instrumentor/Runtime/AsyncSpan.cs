@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using Instrumentor.OpenTelemetry;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 

@@ -6,7 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
-using Instrumentor.OpenTelemetry;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using Instrumentor.OpenTelemetry;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 

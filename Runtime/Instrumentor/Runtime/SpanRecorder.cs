@@ -1,6 +1,6 @@
 using System;
 using System.Diagnostics;
-using Instrumentor.OpenTelemetry;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 

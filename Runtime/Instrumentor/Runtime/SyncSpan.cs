@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Instrumentor.OpenTelemetry;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 

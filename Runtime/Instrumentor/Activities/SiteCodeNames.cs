@@ -1,6 +1,6 @@
 using System;
 
-namespace Instrumentor.OpenTelemetry;
+namespace Instrumentor.Activities;
 
 /// <summary>
 /// The OpenTelemetry <c>code.namespace</c> and <c>code.function</c> of a monitored method and the tag names of its

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Instrumentor.IntegrationTests.Infrastructure;
 
-namespace Instrumentor.IntegrationTests.OpenTelemetry;
+namespace Instrumentor.IntegrationTests.Activities;
 
 /// <summary>One row of <c>process_trace</c> with its inputs, as the bridge tests compare it with an activity.</summary>
 internal sealed record StoredSpan(string SpanId, string TraceId, string? ParentSpanId, string Process, string Status,

@@ -1,6 +1,6 @@
-using Instrumentor.OpenTelemetry;
+using Instrumentor.Activities;
 
-namespace Instrumentor.Tests.OpenTelemetry;
+namespace Instrumentor.Tests.Activities;
 
 public class SiteCodeNamesTests
 {

@@ -9,7 +9,7 @@ using Instrumentor.IntegrationTests.Monitored;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-namespace Instrumentor.IntegrationTests.OpenTelemetry;
+namespace Instrumentor.IntegrationTests.Activities;
 
 /// <summary>
 /// An <see cref="HttpClient"/> request made inside a monitored call, to a real server on 127.0.0.1: its W3C

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Instrumentor.Runtime;
 
-namespace Instrumentor.OpenTelemetry;
+namespace Instrumentor.Activities;
 
 /// <summary>
 /// The OpenTelemetry bridge: while something listens to the <see cref="ActivitySource"/> named

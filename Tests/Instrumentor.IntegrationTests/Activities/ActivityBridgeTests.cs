@@ -8,7 +8,7 @@ using Instrumentor.IntegrationTests.Monitored;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-namespace Instrumentor.IntegrationTests.OpenTelemetry;
+namespace Instrumentor.IntegrationTests.Activities;
 
 /// <summary>
 /// The OpenTelemetry bridge with the real SDK: an in-memory exporter on a pipeline that listens to

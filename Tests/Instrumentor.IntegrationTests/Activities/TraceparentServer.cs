@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
 
-namespace Instrumentor.IntegrationTests.OpenTelemetry;
+namespace Instrumentor.IntegrationTests.Activities;
 
 /// <summary>
 /// A one-request HTTP server on a free 127.0.0.1 port that keeps the <c>traceparent</c> header it received and
