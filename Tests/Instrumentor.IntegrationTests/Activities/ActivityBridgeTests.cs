@@ -93,6 +93,23 @@ public class ActivityBridgeTests
     }
 
     [Test]
+    public async Task Work_a_sync_call_starts_on_the_thread_pool_nests_under_its_activity()
+    {
+        var service = new BridgedService();
+
+        service.OnThreadPool(4).ShouldBe(8);
+
+        Activity.Current.ShouldBeNull();
+        List<StoredSpan> spans = await StoredAsync(2);
+        Activity outer = Exported("OnThreadPool");
+        Activity inner = Exported("Inner");
+        ShouldMatch(outer, Stored(spans, "OnThreadPool"));
+        ShouldMatch(inner, Stored(spans, "Inner"));
+        inner.ParentSpanId.ShouldBe(outer.SpanId);
+        service.SeenByInner.ShouldBeSameAs(inner);
+    }
+
+    [Test]
     public async Task An_activity_current_at_the_call_is_its_parent()
     {
         var service = new BridgedService();

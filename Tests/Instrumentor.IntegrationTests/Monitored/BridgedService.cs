@@ -41,6 +41,10 @@ public sealed class BridgedService
         return Inner(a) + 1;
     }
 
+    /// <summary>Its body starts work on the thread pool: the generator gives it the flowing wrapper.</summary>
+    [Monitor]
+    public int OnThreadPool(int a) => Task.Run(() => Inner(a)).GetAwaiter().GetResult();
+
     [Monitor]
     public bool SignIn(string user, string password) => user.Length + password.Length > 0;
 
