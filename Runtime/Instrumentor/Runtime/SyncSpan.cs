@@ -87,8 +87,24 @@ public struct SyncSpan
         span.Publish();
     }
 
+    /// <summary>
+    /// Begins the span, then its OpenTelemetry activity when it is sampled and something listens: one check after
+    /// <see cref="BeginSpan"/> rather than one per sampled branch keeps those branches (and the unsampled path
+    /// through them) as small as without the bridge.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Begin(MonitorSite site)
+    {
+        _activity = null;
+        BeginSpan(site);
+        if (_sampled && ActivityBridge.IsListening)
+        {
+            StartActivity();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BeginSpan(MonitorSite site)
     {
         ref ThreadTraceState thread = ref ThreadTraceState.Current;
         AsyncSpanFrame? asyncFrame = SpanContext.CurrentAsyncFrame;
@@ -99,7 +115,6 @@ public struct SyncSpan
         _saved = thread.Frame;
         _asyncParent = null;
         _pending = null;
-        _activity = null;
         _flows = false;
         if (_saved.Active && _saved.AsyncAtEntry == asyncAtEntry)
         {
@@ -111,10 +126,6 @@ public struct SyncSpan
             {
                 // A sampled frame always holds its drawn trace id (only unsampled roots defer theirs).
                 _record.Start(_saved.TraceHigh, _saved.TraceLow, SpanIds.SpanIdOf(key), SpanIds.SpanIdOf(_saved.SpanKey), Stopwatch.GetTimestamp());
-                if (ActivityBridge.IsListening)
-                {
-                    StartActivity(ref thread);
-                }
             }
 
             return;
@@ -142,10 +153,6 @@ public struct SyncSpan
             if (_sampled)
             {
                 _record.Start(asyncFrame.TraceHigh, asyncFrame.TraceLow, SpanIds.SpanIdOf(key), asyncFrame.SpanId, Stopwatch.GetTimestamp());
-                if (ActivityBridge.IsListening)
-                {
-                    StartActivity(ref thread);
-                }
             }
 
             return;
@@ -168,10 +175,6 @@ public struct SyncSpan
 
         thread.Frame = new ThreadSpanFrame { TraceHigh = traceHigh, TraceLow = traceLow, SpanKey = key, Active = true, Sampled = true };
         _record.Start(traceHigh, traceLow, SpanIds.SpanIdOf(key), parentSpanId, now);
-        if (ActivityBridge.IsListening)
-        {
-            StartActivity(ref thread);
-        }
     }
 
     /// <summary>
@@ -179,7 +182,7 @@ public struct SyncSpan
     /// frame that its children read, the activity's ids.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void StartActivity(ref ThreadTraceState thread)
+    private void StartActivity()
     {
         Activity? before = Activity.Current;
         Activity? activity = ActivityBridge.Start(ref _record);
@@ -191,6 +194,7 @@ public struct SyncSpan
         _activity = activity;
         _activityBefore = before;
         _key = SpanIds.KeyOf(_record.SpanId);
+        ref ThreadTraceState thread = ref ThreadTraceState.Unchecked;
         thread.Frame.SpanKey = _key;
         thread.Frame.TraceHigh = _record.TraceHigh;
         thread.Frame.TraceLow = _record.TraceLow;
