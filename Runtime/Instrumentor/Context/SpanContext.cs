@@ -32,16 +32,22 @@ internal static class SpanContext
     /// the context to go back to (null when the flow is suppressed) and, in <paramref name="published"/>, the
     /// context this write produced.
     /// </summary>
-    internal static ExecutionContext? Publish(AsyncSpanFrame frame, out ExecutionContext? published)
+    internal static ExecutionContext? Publish(AsyncSpanFrame frame, out ExecutionContext? published) =>
+        Publish(frame, ExecutionContext.Capture(), out published);
+
+    /// <summary>
+    /// <see cref="Publish(AsyncSpanFrame, out ExecutionContext?)"/> going back to <paramref name="before"/>, a context
+    /// captured earlier (before the span's OpenTelemetry activity became current, so that going back restores that too).
+    /// </summary>
+    internal static ExecutionContext? Publish(AsyncSpanFrame frame, ExecutionContext? before, out ExecutionContext? published)
     {
-        ExecutionContext? before = ExecutionContext.Capture();
         SetAsyncFrame(frame);
         published = before is null ? null : ExecutionContext.Capture();
         return before;
     }
 
     /// <summary>
-    /// Undoes <see cref="Publish"/>. When nothing else changed the context since (the common case: the code in
+    /// Undoes <see cref="Publish(AsyncSpanFrame, out ExecutionContext?)"/>. When nothing else changed the context since (the common case: the code in
     /// between set no AsyncLocal of its own, or was an async method, whose changes never leak to its caller), the
     /// very context of before is put back, which allocates nothing; otherwise only our AsyncLocal is set back,
     /// so the other changes are kept, as they would be without tracing.

@@ -27,6 +27,37 @@ internal static class SpanIds
         return z ^ (z >> 31);
     }
 
+    /// <summary>
+    /// The key whose span id is <paramref name="spanId"/> (the inverse of <see cref="Mix"/>): a span that takes the
+    /// id of its OpenTelemetry activity keeps this key in the thread's frame, so its children name it as parent.
+    /// </summary>
+    internal static ulong KeyOf(ulong spanId)
+    {
+        ulong z = spanId;
+        z ^= (z >> 31) ^ (z >> 62);
+        z *= s_inverse2;
+        z ^= (z >> 27) ^ (z >> 54);
+        z *= s_inverse1;
+        z ^= (z >> 30) ^ (z >> 60);
+        return z;
+    }
+
+    // The multiplicative inverses (mod 2^64) of Mix's two odd multipliers.
+    private static readonly ulong s_inverse1 = Inverse(0xBF58476D1CE4E5B9);
+    private static readonly ulong s_inverse2 = Inverse(0x94D049BB133111EB);
+
+    /// <summary>The inverse of an odd number mod 2^64 (Newton's iteration: each step doubles the correct bits).</summary>
+    private static ulong Inverse(ulong a)
+    {
+        ulong x = a; // correct to 3 bits for any odd a
+        for (int i = 0; i < 5; i++)
+        {
+            x *= 2 - (a * x);
+        }
+
+        return x;
+    }
+
     /// <summary>The span id of a key: never zero (zero means "no span" in W3C).</summary>
     internal static ulong SpanIdOf(ulong key)
     {

@@ -1,8 +1,10 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 
@@ -24,12 +26,24 @@ public sealed class AsyncSpan : AsyncSpanFrame
     private ExecutionContext? _contextPublished;
     private Delegate? _captureResult;
     private PendingFailure? _pending;
+    // Set only while something listens to the OpenTelemetry bridge: the call's activity, and the one it replaced.
+    private Activity? _activity;
+    private Activity? _activityBefore;
 
     private AsyncSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
         : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
     {
         _record.Begin(site, parent, spanId);
         _record.ThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    // The span of an activity: its ids are the activity's (see ActivityBridge), its record was begun already.
+    private AsyncSpan(in SpanRecord record, Activity activity, Activity? before)
+        : base(record.TraceHigh, record.TraceLow, record.SpanId, sampled: true)
+    {
+        _record = record;
+        _activity = activity;
+        _activityBefore = before;
     }
 
     /// <summary>The parent's span id (0 for a root), for <see cref="Instrumentor.CurrentSpan"/>.</summary>
@@ -43,9 +57,34 @@ public sealed class AsyncSpan : AsyncSpanFrame
     {
         AsyncSpanFrame? current = SpanContext.CurrentAsyncFrame;
         ParentSpan parent = SpanContext.ResolveParent(site, current);
+        if (parent.Sampled && ActivityBridge.IsListening)
+        {
+            return StartWithActivity(site, parent, current);
+        }
+
         var span = new AsyncSpan(site, parent, SpanIds.NewSpanId());
         span._savedFrame = current;
         span._contextBefore = SpanContext.Publish(span, out span._contextPublished);
+        return span;
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> with an OpenTelemetry listener: the span takes the ids of its activity, and the context
+    /// to go back to at <see cref="Exit"/> is taken before the activity becomes current, so that going back
+    /// restores the caller's <see cref="Activity.Current"/> too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AsyncSpan StartWithActivity(MonitorSite site, in ParentSpan parent, AsyncSpanFrame? current)
+    {
+        ExecutionContext? before = ExecutionContext.Capture();
+        Activity? activityBefore = Activity.Current;
+        var record = default(SpanRecord);
+        record.Begin(site, parent, SpanIds.NewSpanId());
+        record.ThreadId = Environment.CurrentManagedThreadId;
+        Activity? activity = ActivityBridge.Start(ref record);
+        AsyncSpan span = activity is null ? new AsyncSpan(site, parent, record.SpanId) : new AsyncSpan(record, activity, activityBefore);
+        span._savedFrame = current;
+        span._contextBefore = SpanContext.Publish(span, before, out span._contextPublished);
         return span;
     }
 
@@ -59,6 +98,12 @@ public sealed class AsyncSpan : AsyncSpanFrame
     public void Exit()
     {
         SpanContext.Unpublish(_savedFrame, _contextBefore, _contextPublished);
+        if (_activity is not null)
+        {
+            // The call changed the context too (Unpublish then sets back the frame only): the caller's activity.
+            ActivityBridge.Restore(_activityBefore);
+        }
+
         // Work started by the call captured this span with its context and may outlive it: it keeps nothing else.
         _savedFrame = null;
         _contextBefore = _contextPublished = null;
@@ -79,6 +124,11 @@ public sealed class AsyncSpan : AsyncSpanFrame
             {
                 SpanRecorder.MarkFailed(ref _record, exception, Sampled);
                 _pending = PendingFailure.Hold(ref _record);
+                if (_activity is not null)
+                {
+                    _pending.EndsActivity(_activity, _activityBefore);
+                }
+
                 Release();
             }
         }
@@ -172,6 +222,11 @@ public sealed class AsyncSpan : AsyncSpanFrame
                 if (Sampled)
                 {
                     _record.EndTimestamp = Stopwatch.GetTimestamp();
+                    if (_activity is not null)
+                    {
+                        ActivityBridge.End(_activity, in _record, null, _activityBefore);
+                    }
+
                     RecordQueue.Enqueue(ref _record);
                 }
             }
@@ -188,7 +243,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
         Release();
     }
 
-    private void Finish(Exception exception) => SpanRecorder.RecordFailure(ref _record, exception, Sampled);
+    private void Finish(Exception exception) => SpanRecorder.RecordFailure(ref _record, exception, Sampled, _activity, _activityBefore);
 
     /// <summary>
     /// Drops every reference the ended span holds. The span is the async frame that work started inside the call
@@ -199,6 +254,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
     {
         _record = default;
         _captureResult = null;
+        _activity = _activityBefore = null;
     }
 
     private static CapturedValue CaptureSafely<T>(Func<T, CapturedValue> capture, T value)

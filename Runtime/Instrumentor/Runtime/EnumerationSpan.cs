@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 
@@ -22,12 +23,22 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     private long _firstItemTimestamp;
     private int _items;
     private int _state; // 0 created, 1 enumerating, 2 finished
+    // Set only while something listens to the OpenTelemetry bridge; current during each step of the enumeration.
+    private Activity? _activity;
 
     private EnumerationSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
         : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
     {
         _record.Begin(site, parent, spanId);
         _record.ThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    // The span of an activity: its ids are the activity's (see ActivityBridge), its record was begun already.
+    private EnumerationSpan(in SpanRecord record, Activity activity)
+        : base(record.TraceHigh, record.TraceLow, record.SpanId, sampled: true)
+    {
+        _record = record;
+        _activity = activity;
     }
 
     /// <summary>The parent's span id (0 for a root), for <see cref="Instrumentor.CurrentSpan"/>.</summary>
@@ -41,7 +52,32 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     {
         AsyncSpanFrame? current = SpanContext.CurrentAsyncFrame;
         ParentSpan parent = SpanContext.ResolveParent(site, current);
+        if (parent.Sampled && ActivityBridge.IsListening)
+        {
+            return StartWithActivity(site, parent);
+        }
+
         return new EnumerationSpan(site, parent, SpanIds.NewSpanId());
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> with an OpenTelemetry listener: the span takes the ids of its activity, which is current
+    /// only while the iterator body runs (<see cref="InFrame"/>), not between the steps.
+    /// </summary>
+    private static EnumerationSpan StartWithActivity(MonitorSite site, in ParentSpan parent)
+    {
+        Activity? before = Activity.Current;
+        var record = default(SpanRecord);
+        record.Begin(site, parent, SpanIds.NewSpanId());
+        record.ThreadId = Environment.CurrentManagedThreadId;
+        Activity? activity = ActivityBridge.Start(ref record);
+        if (activity is null)
+        {
+            return new EnumerationSpan(site, parent, record.SpanId);
+        }
+
+        ActivityBridge.Restore(before);
+        return new EnumerationSpan(record, activity);
     }
 
     /// <summary>Stores a captured argument (call only when <see cref="IsSampled"/>).</summary>
@@ -92,9 +128,11 @@ public sealed class EnumerationSpan : AsyncSpanFrame
             return;
         }
 
+        Activity? activity = _activity;
+        _activity = null;
         if (exception is not null)
         {
-            SpanRecorder.RecordFailure(ref _record, exception, Sampled);
+            SpanRecorder.RecordFailure(ref _record, exception, Sampled, activity, activityBefore: null);
             _record = default;
             return;
         }
@@ -106,6 +144,11 @@ public sealed class EnumerationSpan : AsyncSpanFrame
                 _record.EndTimestamp = Stopwatch.GetTimestamp();
                 _record.Result = CapturedValue.FromText(Describe());
                 _record.HasResult = true;
+                if (activity is not null)
+                {
+                    ActivityBridge.End(activity, in _record, null, before: null);
+                }
+
                 RecordQueue.Enqueue(ref _record);
             }
         }
@@ -123,7 +166,14 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     internal TResult InFrame<TState, TResult>(TState state, Func<TState, TResult> step)
     {
         AsyncSpanFrame? saved = SpanContext.CurrentAsyncFrame;
+        Activity? activity = _activity;
+        Activity? activityBefore = activity is null ? null : Activity.Current;
         ExecutionContext? before = SpanContext.Publish(this, out ExecutionContext? published);
+        if (activity is not null)
+        {
+            ActivityBridge.Restore(activity);
+        }
+
         try
         {
             return step(state);
@@ -131,6 +181,10 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         finally
         {
             SpanContext.Unpublish(saved, before, published);
+            if (activity is not null)
+            {
+                ActivityBridge.Restore(activityBefore);
+            }
         }
     }
 

@@ -58,6 +58,9 @@ public sealed class MonitorSite
 
     internal bool AlwaysSampled { get; }
 
+    /// <summary>The OpenTelemetry names of this site, made when the bridge first needs them (a benign race: any copy is equal).</summary>
+    internal Instrumentor.Activities.SiteCodeNames? CodeNames;
+
     internal bool NeverSampled { get; }
 
     /// <summary>

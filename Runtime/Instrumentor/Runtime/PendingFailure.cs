@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 
@@ -24,6 +25,8 @@ internal sealed class PendingFailure
     private SpanRecord _record;
     private PendingFailure? _older;
     private PendingFailure? _newer;
+    private Activity? _activity;
+    private Activity? _activityBefore;
     private bool _sent;
 
     private PendingFailure(ref SpanRecord record) => _record = record;
@@ -46,6 +49,13 @@ internal sealed class PendingFailure
         return failure;
     }
 
+    /// <summary>Makes <see cref="Send"/> end the call's OpenTelemetry activity too, with the exception that left the call.</summary>
+    internal void EndsActivity(Activity activity, Activity? before)
+    {
+        _activity = activity;
+        _activityBefore = before;
+    }
+
     /// <summary>The same call failed again before it unwound: a <c>finally</c> below it threw <paramref name="exception"/>.</summary>
     internal void Replace(Exception exception) => _record.Exception = exception;
 
@@ -62,6 +72,12 @@ internal sealed class PendingFailure
         if (_record.EndTimestamp != 0)
         {
             _record.EndTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        if (_activity is not null)
+        {
+            ActivityBridge.End(_activity, in _record, _record.Exception, _activityBefore);
+            _activity = _activityBefore = null;
         }
 
         try

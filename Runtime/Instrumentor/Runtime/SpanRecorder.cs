@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 
@@ -12,11 +13,16 @@ internal static class SpanRecorder
     /// end, so the store shows a NULL duration ("not measured") rather than a wrong one.
     /// </remarks>
     /// <summary>Marks the record failed and queues it; never throws (tracing never changes the traced code).</summary>
-    internal static void RecordFailure(ref SpanRecord record, Exception exception, bool sampled)
+    internal static void RecordFailure(ref SpanRecord record, Exception exception, bool sampled, Activity? activity = null, Activity? activityBefore = null)
     {
         try
         {
             MarkFailed(ref record, exception, sampled);
+            if (activity is not null)
+            {
+                ActivityBridge.End(activity, in record, exception, activityBefore);
+            }
+
             RecordQueue.Enqueue(ref record);
         }
         catch

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
 
@@ -42,6 +43,9 @@ public struct SyncSpan
     private ExecutionContext? _contextPublished;
     // Set only when the call failed: its record waits for the frame to unwind (see PendingFailure).
     private PendingFailure? _pending;
+    // Set only while something listens to the OpenTelemetry bridge: the call's activity, and the one it replaced.
+    private Activity? _activity;
+    private Activity? _activityBefore;
     private ParentKind _parent;
     private bool _sampled;
     private bool _flows;
@@ -83,8 +87,24 @@ public struct SyncSpan
         span.Publish();
     }
 
+    /// <summary>
+    /// Begins the span, then its OpenTelemetry activity when it is sampled and something listens: one check after
+    /// <see cref="BeginSpan"/> rather than one per sampled branch keeps those branches (and the unsampled path
+    /// through them) as small as without the bridge.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Begin(MonitorSite site)
+    {
+        _activity = null;
+        BeginSpan(site);
+        if (_sampled && ActivityBridge.IsListening)
+        {
+            StartActivity();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BeginSpan(MonitorSite site)
     {
         ref ThreadTraceState thread = ref ThreadTraceState.Current;
         AsyncSpanFrame? asyncFrame = SpanContext.CurrentAsyncFrame;
@@ -155,6 +175,29 @@ public struct SyncSpan
 
         thread.Frame = new ThreadSpanFrame { TraceHigh = traceHigh, TraceLow = traceLow, SpanKey = key, Active = true, Sampled = true };
         _record.Start(traceHigh, traceLow, SpanIds.SpanIdOf(key), parentSpanId, now);
+    }
+
+    /// <summary>
+    /// Starts the call's OpenTelemetry activity (<see cref="ActivityBridge"/>) and gives the span, and the thread's
+    /// frame that its children read, the activity's ids.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StartActivity()
+    {
+        Activity? before = Activity.Current;
+        Activity? activity = ActivityBridge.Start(ref _record);
+        if (activity is null)
+        {
+            return;
+        }
+
+        _activity = activity;
+        _activityBefore = before;
+        _key = SpanIds.KeyOf(_record.SpanId);
+        ref ThreadTraceState thread = ref ThreadTraceState.Unchecked;
+        thread.Frame.SpanKey = _key;
+        thread.Frame.TraceHigh = _record.TraceHigh;
+        thread.Frame.TraceLow = _record.TraceLow;
     }
 
     /// <summary>
@@ -232,6 +275,11 @@ public struct SyncSpan
 
         _record.EndTimestamp = Stopwatch.GetTimestamp();
         _record.ThreadId = Environment.CurrentManagedThreadId;
+        if (_activity is not null)
+        {
+            ActivityBridge.End(_activity, in _record, null, _activityBefore);
+        }
+
         RecordQueue.Enqueue(ref _record);
     }
 
@@ -261,6 +309,10 @@ public struct SyncSpan
 
             SpanRecorder.MarkFailed(ref _record, exception, _sampled);
             _pending = PendingFailure.Hold(ref _record);
+            if (_activity is not null)
+            {
+                _pending.EndsActivity(_activity, _activityBefore);
+            }
         }
         catch
         {

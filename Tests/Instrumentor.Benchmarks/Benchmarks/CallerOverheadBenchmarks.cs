@@ -42,6 +42,27 @@ public class CallerOverheadBenchmarks
     [GlobalCleanup(Targets = new[] { nameof(InstrumentorSampled), nameof(InstrumentorUnsampled), nameof(InstrumentorSampledFlowing), nameof(InstrumentorUnsampledFlowing) })]
     public void CleanupInstrumentor() => InstrumentorPipeline.Report("caller overhead");
 
+    [GlobalSetup(Target = nameof(InstrumentorSampledBridged))]
+    public void SetupBridge()
+    {
+        InstrumentorPipeline.StartWithNoopSink();
+        _exported = new CountingActivityCollection();
+        _tracerProvider = Sdk.CreateTracerProviderBuilder()
+            .AddSource("Instrumentor")
+            .AddProcessor(new BatchActivityExportProcessor(new InMemoryExporter<Activity>(_exported)))
+            .Build();
+    }
+
+    [GlobalCleanup(Target = nameof(InstrumentorSampledBridged))]
+    public void CleanupBridge()
+    {
+        TracerProvider provider = _tracerProvider!;
+        provider.ForceFlush(30_000);
+        Console.WriteLine($"// OpenTelemetry bridge: activities exported={_exported!.Exported}");
+        provider.Dispose();
+        InstrumentorPipeline.Report("caller overhead, bridged");
+    }
+
     [GlobalSetup(Target = nameof(ActivitySourceWithListener))]
     public void SetupActivityListener()
     {
@@ -125,6 +146,14 @@ public class CallerOverheadBenchmarks
     /// <summary>The flowing wrapper, unsampled.</summary>
     [Benchmark]
     public int InstrumentorUnsampledFlowing() => Calculator.AddUnsampledFlowing(_a, _b);
+
+    /// <summary>
+    /// [Monitor], sampled, with an OpenTelemetry SDK pipeline listening to ActivitySource "Instrumentor" (batch
+    /// processor, in-memory exporter): the span and its bridge Activity (3 tags: code.namespace, code.function,
+    /// 2 arguments).
+    /// </summary>
+    [Benchmark]
+    public int InstrumentorSampledBridged() => Calculator.AddSampled(_a, _b);
 
     /// <summary>Raw ActivitySource with a listener that records everything, and 3 tags.</summary>
     [Benchmark]

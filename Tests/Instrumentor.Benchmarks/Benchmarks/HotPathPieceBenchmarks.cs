@@ -103,6 +103,10 @@ public class HotPathPieceBenchmarks
         return saved;
     }
 
+    /// <summary>What a sampled span pays for the OpenTelemetry bridge when nothing listens: one read of the listener list.</summary>
+    [Benchmark]
+    public bool BridgeIsListening() => Instrumentor.Activities.ActivityBridge.IsListening;
+
     /// <summary>What an unsampled span draws: one step of the thread's counter (its id is derived only if it fails).</summary>
     [Benchmark]
     public ulong NextKey() => ThreadTraceState.Current.NextKey();
