@@ -76,6 +76,38 @@ internal sealed class PostgresCluster : IDisposable
         }
     }
 
+    /// <summary>CPU time (user + system) of the server: the postmaster and every backend it started (Linux /proc).</summary>
+    public TimeSpan CpuTime()
+    {
+        string pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out int postmaster))
+        {
+            return TimeSpan.Zero;
+        }
+
+        long ticks = 0;
+        foreach (string directory in Directory.GetDirectories("/proc"))
+        {
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // Fields after the command name in parentheses: state ppid ... utime (14th) stime (15th).
+                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                int pid = int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture);
+                if (pid == postmaster || fields[1] == postmaster.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                // not a process, or it ended meanwhile
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public string CreateDatabase(string name)
     {

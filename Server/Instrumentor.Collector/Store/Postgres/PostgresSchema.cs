@@ -48,9 +48,9 @@ internal static class PostgresSchema
             ts             timestamptz NOT NULL,  -- start (UTC, microseconds)
             site_id        bigint NOT NULL,
             instance_id    bigint,
-            trace_id       text NOT NULL,         -- 32 lowercase hex
-            span_id        text NOT NULL,         -- 16 lowercase hex
-            parent_span_id text,                  -- NULL for a root span
+            trace_id       text COLLATE "C" NOT NULL,  -- 32 lowercase hex (byte order: no locale rules)
+            span_id        text COLLATE "C" NOT NULL,  -- 16 lowercase hex
+            parent_span_id text COLLATE "C",           -- NULL for a root span
             status         text NOT NULL,         -- 'OK' or 'ERR'
             duration_ns    bigint,                -- NULL when not measured
             thread_id      integer,
@@ -62,7 +62,8 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS span_ts ON span (ts, id);
         CREATE INDEX IF NOT EXISTS span_site_ts ON span (site_id, ts, id);
         CREATE INDEX IF NOT EXISTS span_trace ON span (trace_id);
-        CREATE INDEX IF NOT EXISTS span_row ON span (id);
+        -- Ids grow with insertion, so a block range index finds the newest rows (the live feed) at a fraction of a B-tree's cost.
+        CREATE INDEX IF NOT EXISTS span_row ON span USING brin (id);
 
         CREATE TABLE IF NOT EXISTS ingest_batch (
             batch_id  text PRIMARY KEY,
@@ -77,9 +78,9 @@ internal static class PostgresSchema
             level          text,
             logger         text,
             message        text,
-            trace_id       text,
-            span_id        text,
-            parent_span_id text,
+            trace_id       text COLLATE "C",
+            span_id        text COLLATE "C",
+            parent_span_id text COLLATE "C",
             exception      text,
             attributes     text,
             service        text

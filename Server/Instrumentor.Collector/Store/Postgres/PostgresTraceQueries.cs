@@ -12,7 +12,7 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// <summary>
 /// The query side of the PostgreSQL store: the same answers as <see cref="SqliteTraceQueries"/>, through the
 /// indexes every day partition has (<c>span_ts</c>, <c>span_site_ts</c>, <c>span_trace</c>, the primary key and
-/// <c>span_row</c>); a time range prunes the partitions it does not touch. Pages are newest first by (ts, id), keyset.
+/// the block range index <c>span_row</c>); a time range prunes the partitions it does not touch. Pages are newest first by (ts, id), keyset.
 /// </summary>
 internal sealed class PostgresTraceQueries : ITraceQueries
 {
@@ -255,7 +255,8 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     public long LastRowId()
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM span;", connection);
+        // The sequence, not max(id): span_row is a block range index, which cannot answer max() without a scan.
+        using var command = new NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM span_row_id;", connection);
         return (long)command.ExecuteScalar()!;
     }
 

@@ -21,7 +21,7 @@ internal sealed class PostgresTraceStore : ITraceStore
 
     private const string StageSql = """
         CREATE TEMP TABLE IF NOT EXISTS span_stage (
-            ts timestamptz, site_id bigint, instance_id bigint, trace_id text, span_id text, parent_span_id text,
+            ts timestamptz, site_id bigint, instance_id bigint, trace_id text COLLATE "C", span_id text COLLATE "C", parent_span_id text,
             status text, duration_ns bigint, thread_id integer, data text, exception text
         ) ON COMMIT DELETE ROWS;
         """;
