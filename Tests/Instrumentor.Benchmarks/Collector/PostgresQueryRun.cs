@@ -120,7 +120,7 @@ internal static class PostgresQueryRun
                        ((i * 7919) % 50000) * 1000 + 1000,
                        i % 64,
                        '[{"n":"customer","v":"c' || (i % 10000) || '"},{"n":"result","o":1,"v":"ok"}]'
-                FROM generate_series({{from}}, {{Math.Min(spans, from + 100_000) - 1}}) i;
+                FROM generate_series({{from}}::bigint, {{Math.Min(spans, from + 100_000) - 1}}::bigint) i;
                 """));
         }
 
