@@ -131,40 +131,69 @@ internal sealed class PostgresTraceQueries : ITraceQueries
             return [];
         }
 
-        using var command = new NpgsqlCommand("SELECT s.site_id, s.ts, s.status = 'ERR', s.duration_ns FROM span s WHERE s.ts >= @from AND s.ts < @to"
-            + SiteCondition(siteIds) + ";", connection);
-        command.Parameters.AddWithValue("from", PostgresTime.FromMicroseconds(from));
-        command.Parameters.AddWithValue("to", PostgresTime.FromMicroseconds(to));
-        var perSite = new Dictionary<long, ProcessStats>();
-        var perProcess = new Dictionary<string, ProcessStats>(StringComparer.Ordinal);
+        // Counted and ranked by the server (percentile_disc is the nearest rank, as ProcessStats computes it): one pass
+        // over the range, per process and per bucket, instead of every row sent to the collector.
+        using var command = new NpgsqlCommand($$"""
+            SELECT site.process, b.bucket, count(*), count(*) FILTER (WHERE s.status = 'ERR'),
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY s.duration_ns),
+                   percentile_disc(0.95) WITHIN GROUP (ORDER BY s.duration_ns),
+                   percentile_disc(0.99) WITHIN GROUP (ORDER BY s.duration_ns)
+            FROM span s JOIN site ON site.id = s.site_id
+            CROSS JOIN LATERAL (SELECT least(greatest(floor((extract(epoch FROM s.ts) * 1000000 - @from) / @width), 0), @last)::integer AS bucket) b
+            WHERE s.ts >= @fromTs AND s.ts < @toTs{{SiteCondition(siteIds)}}
+            GROUP BY GROUPING SETS ((site.process), (site.process, b.bucket));
+            """, connection);
         long width = Math.Max(1, (to - from + buckets - 1) / buckets);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("width", width);
+        command.Parameters.AddWithValue("last", buckets - 1);
+        command.Parameters.AddWithValue("fromTs", PostgresTime.FromMicroseconds(from));
+        command.Parameters.AddWithValue("toTs", PostgresTime.FromMicroseconds(to));
+        var totals = new Dictionary<string, (long Count, long Errors, double? P50, double? P95, double? P99)>(StringComparer.Ordinal);
+        var perBucket = new Dictionary<string, StatsBucket[]>(StringComparer.Ordinal);
         using (NpgsqlDataReader reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                long siteId = reader.GetInt64(0);
-                if (!perSite.TryGetValue(siteId, out ProcessStats? stats))
+                string name = reader.GetString(0);
+                long count = reader.GetInt64(2);
+                long errors = reader.GetInt64(3);
+                long?[] ranks = [Optional(reader, 4), Optional(reader, 5), Optional(reader, 6)];
+                if (reader.IsDBNull(1))
                 {
-                    // Sites of one process in several services count as one process.
-                    string name = _sites.All.FirstOrDefault(s => s.Id == siteId)?.Process ?? "<unknown site " + siteId + ">";
-                    if (!perProcess.TryGetValue(name, out stats))
-                    {
-                        perProcess[name] = stats = new ProcessStats(buckets);
-                    }
-
-                    perSite[siteId] = stats;
+                    totals[name] = (count, errors, Ms(ranks[0]), Ms(ranks[1]), Ms(ranks[2]));
+                    continue;
                 }
 
-                int bucket = (int)Math.Clamp((PostgresTime.ToMicroseconds(reader.GetDateTime(1)) - from) / width, 0, buckets - 1);
-                stats.Add(bucket, reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+                if (!perBucket.TryGetValue(name, out StatsBucket[]? row))
+                {
+                    perBucket[name] = row = new StatsBucket[buckets];
+                }
+
+                int bucket = reader.GetInt32(1);
+                row[bucket] = new StatsBucket(StoreText.Timestamp(from + bucket * width), count, errors, Ms(ranks[1]));
             }
         }
 
-        return perProcess
-            .Select(p => p.Value.ToItem(p.Key, from, width))
-            .OrderByDescending(i => i.Count).ThenBy(i => i.Process, StringComparer.Ordinal)
-            .ToList();
+        var items = new List<StatsItem>(totals.Count);
+        foreach ((string name, var total) in totals)
+        {
+            StatsBucket[] row = perBucket.TryGetValue(name, out StatsBucket[]? found) ? found : new StatsBucket[buckets];
+            for (int i = 0; i < buckets; i++)
+            {
+                row[i] ??= new StatsBucket(StoreText.Timestamp(from + i * width), 0, 0, null);
+            }
+
+            items.Add(new StatsItem(name, total.Count, total.Errors, total.Count == 0 ? 0 : (double)total.Errors / total.Count,
+                total.P50, total.P95, total.P99, row));
+        }
+
+        return items.OrderByDescending(i => i.Count).ThenBy(i => i.Process, StringComparer.Ordinal).ToList();
     }
+
+    private static double? Ms(long? nanoseconds) => nanoseconds / 1_000_000.0;
+
+    private static long? Optional(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
 
     /// <inheritdoc />
     public GraphAnswer Graph(long? fromMicroseconds, long? toMicroseconds)
