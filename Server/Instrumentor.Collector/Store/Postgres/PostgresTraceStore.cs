@@ -104,7 +104,8 @@ internal sealed class PostgresTraceStore : ITraceStore
         long? instanceId = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
             ? InstanceId(connection, sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
             : null;
-        var days = new HashSet<long>();
+        // Tomorrow too: the first span after midnight finds its partition made (a set lookup when it exists).
+        var days = new HashSet<long> { Tomorrow() };
         var sites = new long[batch.Spans.Count];
         for (int i = 0; i < batch.Spans.Count; i++)
         {
@@ -157,7 +158,7 @@ internal sealed class PostgresTraceStore : ITraceStore
     public StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId) => Retrying(() =>
     {
         NpgsqlConnection connection = Writer();
-        var days = new HashSet<long>();
+        var days = new HashSet<long> { Tomorrow() };
         foreach (LogEntry log in logs)
         {
             days.Add(PostgresTime.Day(log.TimestampMicroseconds));
@@ -320,6 +321,8 @@ internal sealed class PostgresTraceStore : ITraceStore
             }
         }
     }
+
+    private static long Tomorrow() => PostgresTime.Day(StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow)) + 1;
 
     private NpgsqlConnection Writer()
     {
