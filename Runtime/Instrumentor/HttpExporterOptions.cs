@@ -7,7 +7,8 @@ namespace Instrumentor;
 /// <summary>
 /// Settings of an exporter that streams the spans of the local store to an Instrumentor collector over HTTP
 /// (<c>POST /v1/uploads/stream</c> and <c>/v1/uploads</c>). Added with <see cref="MonitoringOptions.AddHttpExporter"/>,
-/// or by setting <c>INSTRUMENTOR_ENDPOINT</c>.
+/// or by setting <c>INSTRUMENTOR_ENDPOINT</c>. The same settings serve <see cref="MonitoringOptions.AddOtlpExporter"/>,
+/// which sends OTLP/HTTP protobuf to <c>{Endpoint}/v1/traces</c> instead.
 /// </summary>
 public sealed class HttpExporterOptions
 {
@@ -92,7 +93,11 @@ public sealed class HttpExporterOptions
     /// </summary>
     public string? Name { get; set; }
 
-    internal string EffectiveName => Name ?? ("http " + Endpoint?.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+    internal string EffectiveName => Name ?? ((Wire == Export.ExportWire.Otlp ? "otlp " : "http ") + Endpoint?.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+
+    /// <summary>What the exporter speaks: the collector's ingest (<see cref="MonitoringOptions.AddHttpExporter"/>) or
+    /// OTLP/HTTP protobuf (<see cref="MonitoringOptions.AddOtlpExporter"/>).</summary>
+    internal Export.ExportWire Wire { get; set; }
 
     internal HttpExporterOptions Clone() => (HttpExporterOptions)MemberwiseClone();
 

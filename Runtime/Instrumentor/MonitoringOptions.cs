@@ -116,7 +116,26 @@ public sealed class MonitoringOptions
         return this;
     }
 
-    /// <summary>The exporters to run (<see cref="AddHttpExporter"/>, or the one <c>INSTRUMENTOR_ENDPOINT</c> asks for).</summary>
+    /// <summary>
+    /// Sends the spans the local store commits as OTLP/HTTP protobuf to <c>{Endpoint}/v1/traces</c> (an OpenTelemetry
+    /// Collector, Jaeger, Tempo, any OTLP backend, or <c>instrumentor serve</c>), with no OpenTelemetry SDK in the
+    /// application. The resource carries <c>service.name</c> and <c>service.instance.id</c>. It is the streaming
+    /// exporter with another encoding: the same outbox and cursor, batching, retries, circuit breaker and final flush.
+    /// </summary>
+    /// <param name="configure">Sets the endpoint (the base, e.g. <c>http://otel-collector:4318</c>) and the other settings.</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is null.</exception>
+    public MonitoringOptions AddOtlpExporter(Action<HttpExporterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var exporter = new HttpExporterOptions { Wire = Export.ExportWire.Otlp };
+        configure(exporter);
+        _exporters.Add(exporter);
+        return this;
+    }
+
+    /// <summary>The exporters to run (<see cref="AddHttpExporter"/>, <see cref="AddOtlpExporter"/>, or the one
+    /// <c>INSTRUMENTOR_ENDPOINT</c> asks for).</summary>
     /// <remarks>A method, not a property: the configuration binder's generator would try to bind a property.</remarks>
     internal IReadOnlyList<HttpExporterOptions> Exporters() => _exporters;
 

@@ -12,6 +12,8 @@
 # BDN_ARGS overrides the job (default: "--job short --iterationCount 15 --iterationTime 250": 1 launch, 3 warm-up
 # and 15 measured iterations of 250 ms; the tables also show Min and Median, the robust figures on a shared machine).
 # COLLECTOR_ARGS passes options to the collector part (e.g. "--clients 8 --seconds 60").
+# queries (not in the default set): the collector's query API on a 1,000,000-span store (built once in the temp
+# folder, kept for reuse); QUERY_ARGS passes options (e.g. "--spans 2000000 --runs 100").
 # Results (BDN's markdown tables and logs) go to Tests/Instrumentor.Benchmarks/BenchmarkDotNet.Artifacts/ and
 # Tests/Instrumentor.Benchmarks.Generator/BenchmarkDotNet.Artifacts/; the whole output, with the load average before
 # each part, is also saved to BenchmarkDotNet.Artifacts/run.log, and the throughput table to throughput.md.
@@ -54,8 +56,9 @@ for part in "${parts[@]}"; do
     collector)  dotnet "$bench_dll" --collector-load ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load.md ;;
     postgres)   dotnet "$bench_dll" --collector-load --postgres ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load-postgres.md
                 dotnet "$bench_dll" --postgres-queries | tee BenchmarkDotNet.Artifacts/postgres-queries.md ;;
+    queries)    dotnet "$bench_dll" --collector-queries ${QUERY_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-queries.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, postgres, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, queries, postgres, generator)" >&2; exit 2 ;;
   esac
 done
 

@@ -37,6 +37,8 @@ public sealed class DashboardFixture
         using (var ingest = new Ingest(Server.BaseAddress))
         {
             await ingest.BatchesAsync(Data.Spans);
+            await ingest.LogsAsync(Data.Logs);
+            await ingest.SessionsAsync(Data.SessionsBatch());
         }
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await LaunchAsync(Playwright);

@@ -36,6 +36,23 @@ public sealed class SpanDetailTests : DashboardTest
     }
 
     [Test]
+    public async Task Detail_shows_the_spans_logs_as_text()
+    {
+        await OpenAsync("/?q=c-17");
+        await Rows.First.ClickAsync();
+
+        var logs = ByTestId("detail-logs");
+        await Expect(logs.Locator("tr")).ToHaveCountAsync(2);
+        await Expect(logs).ToContainTextAsync(Dataset.LogMessage);
+        await Expect(logs).ToContainTextAsync("Shop.OrderService");
+        await Expect(logs).ToContainTextAsync("note " + Dataset.ImgPayload);
+        await Expect(logs.Locator("img")).ToHaveCountAsync(0);
+        await ScreenshotAsync("span-detail-logs");
+        Dialogs.ShouldBeEmpty();
+        PageErrors.ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task Failed_span_shows_its_exception_with_the_stack()
     {
         await OpenAsync($"/?process={Dataset.Charge}&status=ERR");

@@ -7,8 +7,6 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
@@ -22,21 +20,15 @@ namespace Instrumentor.Export;
 /// </summary>
 internal sealed class HttpExportClient : IDisposable
 {
-    internal const string StreamPath = "v1/uploads/stream";
-    internal const string BatchPath = "v1/uploads";
-
     private readonly HttpExporterOptions _options;
     private readonly ExportCounters _counters;
     private readonly HttpClient _client;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly Uri _base;
 
     internal HttpExportClient(HttpExporterOptions options, ExportCounters counters)
     {
         _options = options;
         _counters = counters;
-        string root = options.Endpoint!.GetLeftPart(UriPartial.Path);
-        _base = new Uri(root.EndsWith('/') ? root : root + "/");
         _client = new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _pipeline = ExportResilience.Build(options, counters, Circuit);
     }
@@ -50,34 +42,28 @@ internal sealed class HttpExportClient : IDisposable
     /// <summary>The last failure, for the one stderr line of a failure streak.</summary>
     internal string? LastFailure { get; private set; }
 
-    /// <summary>Sends one span to <c>/v1/uploads/stream</c>.</summary>
-    internal Task<SendOutcome> SendAsync(WireStream body, CancellationToken cancellation) =>
-        SendAsync(StreamPath, Serialize(body, ExportJsonContext.Default.WireStream), cancellation);
+    /// <summary>Sends an encoded request (every retry carries the same bytes, so the same batch id).</summary>
+    internal Task<SendOutcome> SendAsync(ExportRequest request, CancellationToken cancellation) =>
+        SendAsync(request.Uri, request.ContentType, Compress(request.Body), cancellation);
 
-    /// <summary>Sends a batch to <c>/v1/uploads</c> (every retry carries the same body, so the same batch id).</summary>
-    internal Task<SendOutcome> SendAsync(WireBatch body, CancellationToken cancellation) =>
-        SendAsync(BatchPath, Serialize(body, ExportJsonContext.Default.WireBatch), cancellation);
-
-    private byte[] Serialize<T>(T body, JsonTypeInfo<T> info)
+    private byte[] Compress(byte[] body)
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(body, info);
         if (!_options.Compress)
         {
-            return json;
+            return body;
         }
 
-        using var packed = new MemoryStream(json.Length / 4 + 64);
+        using var packed = new MemoryStream(body.Length / 4 + 64);
         using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
         {
-            gzip.Write(json);
+            gzip.Write(body);
         }
 
         return packed.ToArray();
     }
 
-    private async Task<SendOutcome> SendAsync(string path, byte[] body, CancellationToken cancellation)
+    private async Task<SendOutcome> SendAsync(Uri uri, string contentType, byte[] body, CancellationToken cancellation)
     {
-        var uri = new Uri(_base, path);
         long started = Stopwatch.GetTimestamp();
         try
         {
@@ -85,7 +71,7 @@ internal sealed class HttpExportClient : IDisposable
                 async token =>
                 {
                     // A request message is sent once: each attempt builds its own around the same bytes.
-                    using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = Content(body) };
+                    using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = Content(body, contentType) };
                     if (_options.ApiKey is not null)
                     {
                         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
@@ -131,10 +117,12 @@ internal sealed class HttpExportClient : IDisposable
         }
     }
 
-    private ByteArrayContent Content(byte[] body)
+    private ByteArrayContent Content(byte[] body, string contentType)
     {
         var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        content.Headers.ContentType = contentType == "application/json"
+            ? new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" }
+            : new MediaTypeHeaderValue(contentType);
         if (_options.Compress)
         {
             content.Headers.ContentEncoding.Add("gzip");

@@ -18,6 +18,7 @@ internal sealed class HttpExporter : IDisposable
     private readonly HttpExporterOptions _options;
     private readonly StoreOutbox _outbox;
     private readonly HttpExportClient _client;
+    private readonly IExportEncoding _encoding;
     private readonly string _rejectedPath;
     private readonly string _storePath;
     private readonly Thread _thread;
@@ -41,6 +42,9 @@ internal sealed class HttpExporter : IDisposable
         Name = options.EffectiveName;
         _outbox = new StoreOutbox(storePath, Name, system);
         _client = new HttpExportClient(options, Counters);
+        _encoding = options.Wire == ExportWire.Otlp
+            ? new Otlp.OtlpTraceEncoder(options.Endpoint!)
+            : new CollectorEncoding(options.Endpoint!);
         _rejectedPath = storePath + ".export-rejected";
         _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor export" };
     }
@@ -289,24 +293,18 @@ internal sealed class HttpExporter : IDisposable
     {
         OutboxSpan first = spans[start];
         CancellationToken token = _stopping.Token;
-        if (length == 1 && _options.Mode == ExportMode.Instant)
-        {
-            return Wait(_client.SendAsync(new WireStream { Event = first.Event, SystemInfo = first.System }, token));
-        }
-
+        bool single = length == 1 && _options.Mode == ExportMode.Instant;
         long last = spans[start + length - 1].RowId;
         // The same rows sent again (after a failure) keep their batch id, so a batch whose 2xx was lost is stored once.
         string batchId = _pendingBatch is { } pending && pending.First == first.RowId && pending.Last == last
             ? pending.Id
             : Guid.CreateVersion7().ToString("N");
-        var events = new List<WireEvent>(length);
-        for (int i = start; i < start + length; i++)
+        SendOutcome outcome = Wait(_client.SendAsync(_encoding.Encode(spans, start, length, batchId, single), token));
+        if (!single)
         {
-            events.Add(spans[i].Event);
+            _pendingBatch = outcome == SendOutcome.Failed ? (first.RowId, last, batchId) : null;
         }
 
-        SendOutcome outcome = Wait(_client.SendAsync(new WireBatch { BatchId = batchId, Events = events, SystemInfo = first.System }, token));
-        _pendingBatch = outcome == SendOutcome.Failed ? (first.RowId, last, batchId) : null;
         return outcome;
     }
 

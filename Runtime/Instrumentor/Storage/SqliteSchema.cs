@@ -166,7 +166,11 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         """;
 
-    // placeholder: the span index redesign lands as Version5 on another branch
+    /// <summary>
+    /// v5: no change. The number was reserved for a span index redesign that was developed in parallel with the log
+    /// table and has not shipped; v6 took the next number rather than renumber stores already written. A v4 store
+    /// goes straight to v6.
+    /// </summary>
     internal const string Version5 = "";
 
     /// <summary>
@@ -248,6 +252,17 @@ internal static class SqliteSchema
         SELECT system_name, system_id, system_instance_id, host, pid, started FROM instance;
         """;
 
+    /// <summary>
+    /// Indexes that only make queries faster, created on every open when missing and without a version bump: a store
+    /// with them stays readable and writable by a runtime that does not know them (SQLite maintains every index on
+    /// insert), and a collector archive keeps the version it was written with. <c>span_site_errors</c>: the errors of
+    /// one process, newest first (the dashboard's process + status filter), without walking that process's OK spans;
+    /// partial, so it costs ingest only for ERR rows.
+    /// </summary>
+    internal const string AdditiveIndexes = """
+        CREATE INDEX IF NOT EXISTS span_site_errors ON span (site_id, ts) WHERE status = 'ERR';
+        """;
+
     /// <summary>Brings the database to <see cref="CurrentVersion"/>; refuses a newer one.</summary>
     /// <remarks>
     /// The write lock (<c>BEGIN IMMEDIATE</c>) is taken <em>before</em> <c>user_version</c> is read: two processes
@@ -302,6 +317,7 @@ internal static class SqliteSchema
             Execute(connection, transaction, $"PRAGMA user_version = {CurrentVersion};");
         }
 
+        Execute(connection, transaction, AdditiveIndexes);
         SeedPlannerStatistics(connection, transaction);
         transaction.Commit();
     }

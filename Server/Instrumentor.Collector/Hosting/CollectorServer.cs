@@ -54,6 +54,9 @@ internal sealed class CollectorServer : IAsyncDisposable
 
     public RetentionService Retention { get; }
 
+    /// <summary>Keeps the per-minute stats rollups up to date (not started on an archive).</summary>
+    internal Rollup.StatsRollupService Rollups { get; private init; } = null!;
+
     /// <summary>True when the store is an archive, served read-only (no ingest, no retention).</summary>
     public bool ReadOnly { get; private set; }
 
@@ -98,6 +101,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         var live = new LiveFeed(store.Queries, TimeSpan.FromMilliseconds(250));
         writer.SpansCommitted += live.Nudge;
         var retention = new RetentionService(writer, options.Retention, options.MaxSizeBytes, options.RetentionInterval, options.Archive, store.Location);
+        var rollups = new Rollup.StatsRollupService(writer, TimeSpan.FromSeconds(1));
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -119,7 +123,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
-        var server = new CollectorServer(app, store, writer, live, retention) { Alerts = alerts, ReadOnly = readOnly };
+        var server = new CollectorServer(app, store, writer, live, retention) { Alerts = alerts, ReadOnly = readOnly, Rollups = rollups };
         try
         {
             app.UseMiddleware<FaultMiddleware>();
@@ -136,6 +140,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         if (!readOnly)
         {
             retention.Start();
+            rollups.Start();
         }
 
         if (alerts is not null)
@@ -169,6 +174,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         Retention.Dispose();
+        Rollups.Dispose();
         _sessions?.Dispose();
         Live.Dispose();
         Writer.Dispose();
@@ -188,6 +194,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         else
         {
             new IngestEndpoints(Writer, options).Map(_app);
+            new Otlp.OtlpEndpoints(Writer, options).Map(_app);
         }
 
         new QueryEndpoints(Store, Writer, ReadOnly ? null : Retention).Map(_app);

@@ -51,6 +51,12 @@ internal interface ITraceStore : IDisposable
     /// <summary>Spans stored (writer thread; used to size a purge).</summary>
     long SpanCount();
 
+    /// <summary>
+    /// Folds up to <paramref name="limit"/> spans stored since the last fold into the per-minute stats rollups
+    /// (writer thread); returns how many it folded. A store without rollups folds nothing.
+    /// </summary>
+    int FoldStats(int limit) => 0;
+
     /// <summary>The read side.</summary>
     ITraceQueries Queries { get; }
 

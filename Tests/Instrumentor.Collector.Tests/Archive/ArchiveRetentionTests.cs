@@ -153,6 +153,12 @@ public class ArchiveRetentionTests
                 ((int)sessions.StatusCode).ShouldBe(405, "session ingest is refused too");
             }
 
+            foreach (string otlp in (string[])["/v1/traces", "/v1/logs"])
+            {
+                using HttpResponseMessage refused = await served.PostJsonAsync(otlp, "{}");
+                ((int)refused.StatusCode).ShouldBe(405, otlp + " (OTLP ingest) is refused too");
+            }
+
             await Task.Delay(300);
             (await served.GetJsonAsync("/api/spans?limit=100")).GetProperty("items").GetArrayLength().ShouldBe(20, "no purge runs on an archive");
         }

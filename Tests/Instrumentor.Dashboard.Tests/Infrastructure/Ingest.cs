@@ -39,6 +39,28 @@ internal sealed class Ingest(Uri baseAddress) : IDisposable
     public Task StreamAsync(TestSpan span) =>
         PostAsync("v1/uploads/stream", new JsonObject { ["event"] = span.ToJson(), ["system_info"] = SystemInfo.DeepClone() }, 1);
 
+    /// <summary>Posts log lines to <c>/api/ingest</c> and checks every one was stored.</summary>
+    public async Task LogsAsync(IReadOnlyList<JsonObject> lines)
+    {
+        var body = new JsonArray(lines.Select(l => (JsonNode)l.DeepClone()).ToArray());
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("api/ingest", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode || (int)JsonNode.Parse(text)!["ingested"]! != lines.Count)
+        {
+            throw new InvalidOperationException($"POST api/ingest: {lines.Count} sent, answer {(int)response.StatusCode} {text}");
+        }
+    }
+
+    /// <summary>Posts a session batch to <c>/v1/sessions</c> and checks it was stored.</summary>
+    public async Task SessionsAsync(JsonObject batch)
+    {
+        using var content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("v1/sessions", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST v1/sessions: {(int)response.StatusCode} {text}");
+    }
+
     private async Task PostAsync(string path, JsonObject body, int expected)
     {
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");

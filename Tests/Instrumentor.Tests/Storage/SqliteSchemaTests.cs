@@ -68,6 +68,31 @@ public class SqliteSchemaTests
         Scalar(migrated, "SELECT count(*) FROM process_trace WHERE system_instance_id IS NULL").ShouldBe(3L, "old rows have no instance");
         Scalar(migrated, "PRAGMA integrity_check").ShouldBe("ok");
         Scalar(migrated, "PRAGMA foreign_key_check").ShouldBeNull();
+        Scalar(migrated, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'span_site_errors'").ShouldBe(1L, "additive indexes come with any open");
+    }
+
+    [Test]
+    public void An_additive_index_dropped_from_a_current_file_comes_back_without_a_version_change()
+    {
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using (SqliteConnection connection = Open(_path))
+        {
+            Exec(connection, "DROP INDEX span_site_errors;");
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
+        }
+
+        using SqliteConnection reopened = Open(_path);
+        Scalar(reopened, "SELECT sql FROM sqlite_master WHERE name = 'span_site_errors'").ShouldBe("CREATE INDEX span_site_errors ON span (site_id, ts) WHERE status = 'ERR'");
+        Scalar(reopened, "PRAGMA user_version").ShouldBe((long)SqliteSchema.CurrentVersion);
     }
 
     [Test]

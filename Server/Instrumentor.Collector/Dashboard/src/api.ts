@@ -1,7 +1,7 @@
 // The query API client. With `instrumentor serve --read-key KEY` every call needs
 // `Authorization: Bearer KEY`; a 401 asks the user for the key (kept for this browser tab only).
 
-import type { Alerts, Graph, Span, SpanDetail, SpanPage, Stats, Status, Trace } from "./types";
+import type { Alerts, Graph, SessionDetail, SessionPage, Span, SpanDetail, SpanPage, Stats, Status, Trace } from "./types";
 
 const keyStorage = "instrumentor.read-key";
 
@@ -77,6 +77,9 @@ export const api = {
   graph: (query: { from?: string; to?: string }, signal?: AbortSignal) => getJson<Graph>("/api/graph", query, signal),
   status: (signal?: AbortSignal) => getJson<Status>("/api/status", undefined, signal),
   alerts: (signal?: AbortSignal) => getJson<Alerts>("/api/alerts", undefined, signal),
+  sessions: (query: { experiment?: string | null; cursor?: string | null; limit?: number }, signal?: AbortSignal) =>
+    getJson<SessionPage>("/api/sessions", { limit: 50, ...query }, signal),
+  session: (id: string, signal?: AbortSignal) => getJson<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`, undefined, signal),
 };
 
 /**

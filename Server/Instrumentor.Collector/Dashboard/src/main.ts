@@ -11,6 +11,7 @@ import { AlertsView } from "./alerts-view";
 import { DependencyGraphView } from "./dependency-graph";
 import { h, replaceChildren } from "./dom";
 import { KeyPrompt } from "./key-prompt";
+import { SessionsView } from "./sessions-view";
 import { SpanDetailModal } from "./span-detail";
 import { StatusBar } from "./status-bar";
 import { TraceTable } from "./trace-table";
@@ -51,6 +52,7 @@ const detail = new SpanDetailModal(app);
 const traceView = new TraceView(app);
 const graphView = new DependencyGraphView(app);
 const alertsView = new AlertsView(app);
+const sessionsView = new SessionsView(app);
 const statusBar = new StatusBar((error) => {
   if (isUnauthorized(error)) keyPrompt.ask();
 });
@@ -60,7 +62,7 @@ function navLink(label: string, view: PageState["view"], testId: string): HTMLAn
   const link = h("a", { className: "nav-link", testId, attrs: { href: view === "traces" ? "?" : `?view=${view}` } }, label);
   link.addEventListener("click", (e) => {
     e.preventDefault();
-    app.navigate({ ...current, view, span: null, cursor: view === "traces" ? current.cursor : null }, "push");
+    app.navigate({ ...current, view, span: null, session: null, cursor: view === "traces" ? current.cursor : null }, "push");
   });
   return link;
 }
@@ -68,19 +70,23 @@ function navLink(label: string, view: PageState["view"], testId: string): HTMLAn
 const navTraces = navLink("Traces", "traces", "nav-traces");
 const navGraph = navLink("Dependency graph", "graph", "nav-graph");
 const navAlerts = navLink("Alerts", "alerts", "nav-alerts");
+const navSessions = navLink("Sessions", "sessions", "nav-sessions");
 
 function render(): void {
   navTraces.classList.toggle("active", current.view === "traces");
   navGraph.classList.toggle("active", current.view === "graph");
   navAlerts.classList.toggle("active", current.view === "alerts");
-  const view =
-    current.view === "trace" ? traceView.element : current.view === "graph" ? graphView.element : current.view === "alerts" ? alertsView.element : table.element;
+  navSessions.classList.toggle("active", current.view === "sessions");
+  const views = { trace: traceView.element, graph: graphView.element, alerts: alertsView.element, sessions: sessionsView.element, traces: table.element };
+  const view = views[current.view];
   if (main.firstChild !== view) replaceChildren(main, view);
   if (current.view === "traces") table.show(current);
   else if (current.view === "trace") traceView.show(current.trace);
   else if (current.view === "graph") graphView.show();
   if (current.view === "alerts") alertsView.show();
   else alertsView.hide();
+  if (current.view === "sessions") sessionsView.show(current);
+  else sessionsView.hide();
   detail.show(current.span);
   document.title =
     current.view === "trace"
@@ -89,7 +95,9 @@ function render(): void {
         ? "Dependency graph · Instrumentor"
         : current.view === "alerts"
           ? "Alerts · Instrumentor"
-          : "Traces · Instrumentor";
+          : current.view === "sessions"
+            ? "Sessions · Instrumentor"
+            : "Traces · Instrumentor";
 }
 
 function startLive(): void {
@@ -122,7 +130,7 @@ window.addEventListener("popstate", () => {
 });
 
 document.body.append(
-  h("header", { className: "topbar" }, h("span", { className: "brand" }, "Instrumentor"), h("nav", null, navTraces, navGraph, navAlerts)),
+  h("header", { className: "topbar" }, h("span", { className: "brand" }, "Instrumentor"), h("nav", null, navTraces, navGraph, navAlerts, navSessions)),
   banner,
   main,
   statusBar.element,

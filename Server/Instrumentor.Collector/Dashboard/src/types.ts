@@ -140,3 +140,65 @@ export interface Alerts {
   loaded_at: string | null;
   reload_error: string | null;
 }
+
+/** One session as /api/sessions lists it: its ids and totals. */
+export interface SessionSummary {
+  session_id: string;
+  created_at: string;
+  experiment_id: string | null;
+  metadata: Record<string, unknown> | null;
+  num_timesteps: number;
+  num_events: number;
+  num_messages: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+}
+
+export interface SessionPage {
+  items: SessionSummary[];
+  next_cursor: string | null;
+}
+
+export interface SessionTimestep {
+  id: string;
+  step_id: string;
+  step_index: number;
+  turn_number: number | null;
+  started_at: string;
+  completed_at: string | null;
+}
+
+export interface SessionEvent {
+  id: string;
+  timestep_id: string | null;
+  event_type: string;
+  system_instance_id: string | null;
+  event_time: string;
+  model_name: string | null;
+  provider: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cost_usd: number | null;
+  latency_ms: number | null;
+  trace_id: string | null;
+  span_id: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface SessionMessage {
+  id: string;
+  timestep_id: string | null;
+  message_type: string;
+  content: string;
+  event_time: string;
+}
+
+/** /api/sessions/{id}: the session's totals, timesteps, events and messages. */
+export interface SessionDetail extends SessionSummary {
+  timesteps: SessionTimestep[];
+  events: SessionEvent[];
+  messages: SessionMessage[];
+}

@@ -1,7 +1,8 @@
 // What the page shows lives in the URL, so a copied link reproduces the view:
 // ?view=traces&process=…&status=ERR&from=…&to=…&q=…&cursor=…&span=…  |  ?view=trace&trace=…  |  ?view=graph  |  ?view=alerts
+// |  ?view=sessions&experiment=…&cursor=…&session=…
 
-export type View = "traces" | "trace" | "graph" | "alerts";
+export type View = "traces" | "trace" | "graph" | "alerts" | "sessions";
 
 export interface Filters {
   from: string;
@@ -17,6 +18,10 @@ export interface PageState {
   cursor: string | null;
   span: string | null;
   trace: string | null;
+  /** The session open in the sessions view. */
+  session: string | null;
+  /** The sessions view's experiment filter. */
+  experiment: string;
 }
 
 export const emptyFilters: Filters = { from: "", to: "", process: "", status: "", q: "" };
@@ -25,7 +30,7 @@ export function readState(search = location.search): PageState {
   const params = new URLSearchParams(search);
   const view = params.get("view");
   return {
-    view: view === "trace" || view === "graph" || view === "alerts" ? view : "traces",
+    view: view === "trace" || view === "graph" || view === "alerts" || view === "sessions" ? view : "traces",
     filters: {
       from: params.get("from") ?? "",
       to: params.get("to") ?? "",
@@ -36,6 +41,8 @@ export function readState(search = location.search): PageState {
     cursor: params.get("cursor"),
     span: params.get("span"),
     trace: params.get("trace"),
+    session: params.get("session"),
+    experiment: params.get("experiment") ?? "",
   };
 }
 
@@ -43,7 +50,11 @@ export function toSearch(state: PageState): string {
   const params = new URLSearchParams();
   if (state.view !== "traces") params.set("view", state.view);
   if (state.view === "trace" && state.trace) params.set("trace", state.trace);
-  if (state.view !== "trace") {
+  if (state.view === "sessions") {
+    if (state.experiment) params.set("experiment", state.experiment);
+    if (state.cursor) params.set("cursor", state.cursor);
+    if (state.session) params.set("session", state.session);
+  } else if (state.view !== "trace") {
     for (const [name, value] of Object.entries(state.filters)) if (value) params.set(name, value);
   }
   if (state.view === "traces" && state.cursor) params.set("cursor", state.cursor);

@@ -60,6 +60,7 @@ internal sealed class SqliteTraceStore : ITraceStore
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
             SqliteSchema.Migrate(connection);
+            Execute(connection, Rollup.StatsRollup.Schema);
             return new SqliteTraceStore(full, connection);
         }
         catch (SqliteException e)
@@ -73,6 +74,9 @@ internal sealed class SqliteTraceStore : ITraceStore
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public int FoldStats(int limit) => Rollup.StatsRollup.Fold(_connection, limit);
 
     /// <inheritdoc />
     public StoreIngestResult WriteSpans(SpanBatch batch)

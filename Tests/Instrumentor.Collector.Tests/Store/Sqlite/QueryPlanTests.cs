@@ -54,6 +54,14 @@ public class QueryPlanTests
     }
 
     [Test]
+    public void The_errors_of_one_process_come_from_the_partial_error_index_not_from_all_its_spans()
+    {
+        IReadOnlyList<string> plan = _queries.ExplainSpans(new SpanFilter { Process = "Shop.PricingService.PriceOrder", Status = "ERR" });
+
+        string.Join("\n", plan).ShouldContain("span_site_errors");
+    }
+
+    [Test]
     public void The_graph_finds_parents_through_the_trace_index()
     {
         IReadOnlyList<string> plan = _queries.Explain("""

@@ -1,0 +1,90 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Instrumentor.Collector.Ingest;
+using Instrumentor.Collector.Store;
+
+namespace Instrumentor.Collector.Rollup;
+
+/// <summary>
+/// Keeps the store's per-minute stats rollups up to date (<c>/api/stats</c> over long ranges reads them): every second,
+/// folds the spans stored since the last fold, in steps of <see cref="Step"/> spans through the store's one writer,
+/// so a large backlog (the first start on a big file) is worked off between ingest batches instead of before them.
+/// </summary>
+internal sealed class StatsRollupService : IDisposable
+{
+    /// <summary>Spans folded per writer turn.</summary>
+    internal const int Step = 20_000;
+
+    private readonly IngestWriter _writer;
+    private readonly TimeSpan _interval;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public StatsRollupService(IngestWriter writer, TimeSpan interval)
+    {
+        _writer = writer;
+        _interval = interval;
+    }
+
+    /// <summary>Starts folding now and then every interval until disposed.</summary>
+    public void Start() => _loop = Task.Run(LoopAsync);
+
+    /// <summary>Folds everything stored so far (tests; the loop does the same in the background).</summary>
+    public async Task<long> FoldAllAsync(CancellationToken cancellationToken)
+    {
+        long total = 0;
+        int folded;
+        do
+        {
+            folded = await _writer.RunAsync(store => store.FoldStats(Step), cancellationToken).ConfigureAwait(false);
+            total += folded;
+        }
+        while (folded == Step);
+        return total;
+    }
+
+    private async Task LoopAsync()
+    {
+        CancellationToken token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await FoldAllAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or FormatException)
+            {
+                // A busy store or a bad row: try again next round; ingest and the exact stats are not affected.
+                Console.Error.WriteLine($"instrumentor: stats rollup failed this round: {e.Message}");
+            }
+
+            try
+            {
+                await Task.Delay(_interval, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop?.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Instrumentor.Collector.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Instrumentor.Collector.Store.Sqlite.Rollup;
+
+/// <summary>
+/// <c>/api/stats</c> from the per-minute rollups (<see cref="StatsRollup"/>): the whole minutes of the range that are
+/// folded come from <c>stats_minute</c>; the partial minutes at both ends, the oldest span's minute (a purge may have
+/// taken part of it) and the spans not folded yet come from the span table. Counts and errors are exact; percentiles
+/// come from the merged histograms (within 2 %). Used only for ranges holding more than <see cref="DefaultMinSpans"/>
+/// spans (folded): below that, reading the spans is fast and the percentiles stay exact.
+/// </summary>
+internal static class RollupStats
+{
+    /// <summary>Ranges with fewer folded spans than this are computed exactly from the spans.</summary>
+    internal const long DefaultMinSpans = 20_000;
+
+    /// <summary>
+    /// The stats of [<paramref name="from"/>, <paramref name="to"/>) from the rollups, or null when they do not apply
+    /// (no rollup tables, as in an archive; a range shorter than two minutes; fewer than <paramref name="minSpans"/> spans).
+    /// Runs in one read transaction, so the rollups and the fold state are one snapshot.
+    /// </summary>
+    internal static IReadOnlyList<StatsItem>? TryStats(SqliteConnection connection, long from, long to, string siteCondition, int buckets,
+        Func<long, string> processOf, long minSpans)
+    {
+        using SqliteTransaction snapshot = connection.BeginTransaction(deferred: true);
+        if (Text(connection, snapshot, "SELECT name FROM sqlite_master WHERE name = 'stats_rollup_state';") is null)
+        {
+            return null;
+        }
+
+        long last = Convert.ToInt64(Value(connection, snapshot, "SELECT last_id FROM stats_rollup_state WHERE id = 1;") ?? 0L, CultureInfo.InvariantCulture);
+        string? oldestText = Text(connection, snapshot, "SELECT min(ts) FROM span;");
+        if (oldestText is null)
+        {
+            return null;
+        }
+
+        long minute = StatsRollup.MicrosecondsPerMinute;
+        long oldestMinuteEnd = (FloorDiv(StoreText.ParseTimestamp(oldestText), minute) + 1) * minute;
+        long fullFrom = Math.Max((FloorDiv(from - 1, minute) + 1) * minute, oldestMinuteEnd);
+        long fullTo = FloorDiv(to, minute) * minute;
+        if (fullTo - fullFrom < 2 * minute)
+        {
+            return null;
+        }
+
+        long width = Math.Max(1, (to - from + buckets - 1) / buckets);
+        var perProcess = new Dictionary<string, Process>(StringComparer.Ordinal);
+        var perSite = new Dictionary<long, Process>();
+        Process Of(long site)
+        {
+            if (!perSite.TryGetValue(site, out Process? p))
+            {
+                string name = processOf(site);
+                if (!perProcess.TryGetValue(name, out p))
+                {
+                    perProcess[name] = p = new Process(buckets);
+                }
+
+                perSite[site] = p;
+            }
+
+            return p;
+        }
+
+        int BucketOf(long microseconds) => (int)Math.Clamp((microseconds - from) / width, 0, buckets - 1);
+
+        using (SqliteCommand rollups = connection.CreateCommand())
+        {
+            rollups.Transaction = snapshot;
+            rollups.CommandText = "SELECT s.site_id, s.minute, s.spans, s.errors, s.hist FROM stats_minute s WHERE s.minute >= $from AND s.minute < $to"
+                + siteCondition + ";";
+            rollups.Parameters.AddWithValue("$from", fullFrom / minute);
+            rollups.Parameters.AddWithValue("$to", fullTo / minute);
+            using SqliteDataReader reader = rollups.ExecuteReader();
+            while (reader.Read())
+            {
+                Process p = Of(reader.GetInt64(0));
+                int bucket = BucketOf(reader.GetInt64(1) * minute);
+                p.AddRollup(bucket, reader.GetInt64(2), reader.GetInt64(3), (byte[])reader.GetValue(4));
+            }
+        }
+
+        long total = perProcess.Values.Sum(p => p.Count);
+        if (total < minSpans)
+        {
+            return null;
+        }
+
+        using (SqliteCommand raw = connection.CreateCommand())
+        {
+            raw.Transaction = snapshot;
+            // The ends outside the whole folded minutes (folded spans only; two ranges of the time or site index), then
+            // every span not folded yet: a rowid range from the fold state. The unary + keeps SQLite off the time and
+            // site indexes there, which would walk the whole range to find the few unfolded rows.
+            string unindexedSite = siteCondition.Replace("s.site_id", "+s.site_id", StringComparison.Ordinal);
+            raw.CommandText = $"""
+                SELECT s.site_id, s.ts, s.status, s.duration_ns FROM span s
+                WHERE +s.id <= $last AND ((s.ts >= $from AND s.ts < $fullFrom) OR (s.ts >= $fullTo AND s.ts < $to)){siteCondition}
+                UNION ALL
+                SELECT s.site_id, s.ts, s.status, s.duration_ns FROM span s
+                WHERE s.id > $last AND +s.ts >= $from AND +s.ts < $to{unindexedSite};
+                """;
+            raw.Parameters.AddWithValue("$last", last);
+            raw.Parameters.AddWithValue("$from", StoreText.Timestamp(from));
+            raw.Parameters.AddWithValue("$fullFrom", StoreText.Timestamp(fullFrom));
+            raw.Parameters.AddWithValue("$fullTo", StoreText.Timestamp(fullTo));
+            raw.Parameters.AddWithValue("$to", StoreText.Timestamp(to));
+            using SqliteDataReader reader = raw.ExecuteReader();
+            while (reader.Read())
+            {
+                Of(reader.GetInt64(0)).AddSpan(BucketOf(StoreText.ParseTimestamp(reader.GetString(1))), reader.GetString(2) == "ERR",
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3));
+            }
+        }
+
+        return perProcess
+            .Select(p => p.Value.ToItem(p.Key, from, width))
+            .OrderByDescending(i => i.Count).ThenBy(i => i.Process, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    private static object? Value(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static string? Text(SqliteConnection connection, SqliteTransaction transaction, string sql) =>
+        Value(connection, transaction, sql) as string;
+
+    /// <summary>One process's counts and histograms, over the whole range and per time bucket.</summary>
+    private sealed class Process(int buckets)
+    {
+        private readonly long[] _counts = new long[buckets];
+        private readonly long[] _errors = new long[buckets];
+        private readonly LogHistogram?[] _histograms = new LogHistogram?[buckets];
+
+        public long Count { get; private set; }
+
+        private long Errors { get; set; }
+
+        public void AddRollup(int bucket, long spans, long errors, byte[] histogram)
+        {
+            Count += spans;
+            Errors += errors;
+            _counts[bucket] += spans;
+            _errors[bucket] += errors;
+            (_histograms[bucket] ??= new LogHistogram()).AddEncoded(histogram);
+        }
+
+        public void AddSpan(int bucket, bool error, long? durationNanoseconds)
+        {
+            Count++;
+            _counts[bucket]++;
+            if (error)
+            {
+                Errors++;
+                _errors[bucket]++;
+            }
+
+            if (durationNanoseconds is { } d)
+            {
+                (_histograms[bucket] ??= new LogHistogram()).Add(d);
+            }
+        }
+
+        public StatsItem ToItem(string process, long fromMicroseconds, long widthMicroseconds)
+        {
+            var all = new LogHistogram();
+            var items = new StatsBucket[_counts.Length];
+            for (int i = 0; i < items.Length; i++)
+            {
+                LogHistogram? h = _histograms[i];
+                if (h is not null)
+                {
+                    all.Add(h);
+                }
+
+                items[i] = new StatsBucket(StoreText.Timestamp(fromMicroseconds + i * widthMicroseconds), _counts[i], _errors[i], h?.Percentile(0.95));
+            }
+
+            return new StatsItem(process, Count, Errors, Count == 0 ? 0 : (double)Errors / Count,
+                all.Percentile(0.50), all.Percentile(0.95), all.Percentile(0.99), items);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+
+namespace Instrumentor.Benchmarks.Collector;
+
+/// <summary>
+/// <c>--collector-queries [--spans N] [--runs R] [--db FILE]</c>: the query API's latency on a store of N spans
+/// (default 1,000,000 over the last 24 h, built by <see cref="BulkStore"/> and kept for reuse) served by a real
+/// Release <c>instrumentor serve</c> on a loopback port: R calls of each query one after the other (the first call of
+/// each is reported apart, as the cold one), p50 / p95 / max in milliseconds, measured at the client over HTTP.
+/// The queries are the ones the collector's budget names: the newest page, one process with status ERR, a page deep in
+/// the past (via <c>to</c> and then its cursor), stats over 24 h (all processes and one), a trace by id, and
+/// <c>/api/status</c> (the dashboard's status bar asks for it every 2 s).
+/// </summary>
+internal static class CollectorQueryRun
+{
+    internal static async Task<int> ExecuteAsync(string[] args)
+    {
+        long spans = CollectorLoadRun.Option(args, "--spans", 1_000_000);
+        int runs = CollectorLoadRun.Option(args, "--runs", 50);
+        string path = CollectorLoadRun.Text(args, "--db") ?? Path.Combine(Path.GetTempPath(), $"instrumentor-collector-queries-{spans}.db");
+        Console.WriteLine($"# Query API on {spans:N0} spans: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Measure.LoadAverage()}");
+        DateTimeOffset end = DateTimeOffset.UtcNow;
+        if (!File.Exists(path))
+        {
+            var build = Stopwatch.StartNew();
+            BulkStore.Fill(path, spans, end, TimeSpan.FromHours(24));
+            Console.WriteLine($"built {path} in {build.Elapsed.TotalSeconds:F0} s ({new FileInfo(path).Length / 1e6:F0} MB)");
+        }
+        else
+        {
+            Console.WriteLine($"(store {path} exists: reused; its spans end when it was built)");
+            end = LastSpan(path);
+        }
+
+        string[] traceIds = SampleTraceIds(path, runs);
+        string ts(DateTimeOffset t) => Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        string from24h = ts(end.AddHours(-24).AddMinutes(-1));
+        string deep = ts(end.AddHours(-20));
+
+        await using CollectorProcess server = await CollectorProcess.StartAsync(path, "--retention", "0").ConfigureAwait(false);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        Console.WriteLine($"serving on {server.BaseAddress}, load average {Measure.LoadAverage()}");
+        // The collector folds the per-minute stats rollups in the background; on a new store that first fold takes a
+        // while, and stats asked meanwhile read the unfolded spans. Measure the steady state.
+        var fold = Stopwatch.StartNew();
+        while (!RollupsCaughtUp(path))
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+
+        Console.WriteLine($"stats rollups caught up after {fold.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine();
+        Console.WriteLine("| query API call | cold ms | p50 ms | p95 ms | max ms | rows |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+
+        await Report(client, "newest page (`/api/spans?limit=50`)", runs, _ => "/api/spans?limit=50").ConfigureAwait(false);
+        // The bulk store puts every ERR span (1 %) in Bench.Service8.Call: one process with errors, one without any.
+        await Report(client, "one process, `status=ERR`", runs, _ => "/api/spans?limit=50&status=ERR&process=Bench.Service8.Call").ConfigureAwait(false);
+        await Report(client, "one process, `status=ERR`, none stored", runs, _ => "/api/spans?limit=50&status=ERR&process=Bench.Service7.Call").ConfigureAwait(false);
+        await Report(client, "a page 20 h in the past (`to`)", runs, _ => $"/api/spans?limit=50&to={deep}").ConfigureAwait(false);
+        string? cursor = await Cursor(client, $"/api/spans?limit=50&to={deep}").ConfigureAwait(false);
+        if (cursor is not null)
+        {
+            await Report(client, "the next page there (`cursor`)", runs, _ => $"/api/spans?limit=50&to={deep}&cursor={Uri.EscapeDataString(cursor)}").ConfigureAwait(false);
+        }
+
+        await Report(client, "`/api/stats`, all processes, 24 h", Math.Max(3, runs / 5), _ => $"/api/stats?from={from24h}").ConfigureAwait(false);
+        await Report(client, "`/api/stats`, one process, 24 h", Math.Max(3, runs / 5), _ => $"/api/stats?process=Bench.Service7.Call&from={from24h}").ConfigureAwait(false);
+        await Report(client, "trace by id (`/api/traces/{id}`)", runs, i => "/api/traces/" + traceIds[i % traceIds.Length]).ConfigureAwait(false);
+        await Report(client, "`/api/status`", runs, _ => "/api/status").ConfigureAwait(false);
+        Console.WriteLine();
+        Console.WriteLine($"load average after: {Measure.LoadAverage()}; server CPU {server.CpuTime.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    private static async Task Report(HttpClient client, string name, int runs, Func<int, string> path)
+    {
+        var times = new List<double>(runs);
+        double cold = 0;
+        int rows = 0;
+        for (int i = 0; i <= runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using HttpResponseMessage response = await client.GetAsync(path(i)).ConfigureAwait(false);
+            string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            double ms = watch.Elapsed.TotalMilliseconds;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"GET {path(i)}: {(int)response.StatusCode} {body}");
+            }
+
+            if (i == 0)
+            {
+                cold = ms;
+                rows = Rows(body);
+            }
+            else
+            {
+                times.Add(ms);
+            }
+        }
+
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {name} | {cold:F1} | {Measure.Percentile(times, 50):F1} | {Measure.Percentile(times, 95):F1} | {times.Max():F1} | {rows:N0} |"));
+    }
+
+    // Items of a page, spans of a trace, processes of stats; 1 for an object without a list.
+    private static int Rows(string body)
+    {
+        using JsonDocument document = JsonDocument.Parse(body);
+        JsonElement root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            return root.GetArrayLength();
+        }
+
+        foreach (string list in (string[])["items", "spans"])
+        {
+            if (root.TryGetProperty(list, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+            {
+                return items.GetArrayLength();
+            }
+        }
+
+        return 1;
+    }
+
+    private static async Task<string?> Cursor(HttpClient client, string path)
+    {
+        using JsonDocument page = JsonDocument.Parse(await client.GetStringAsync(path).ConfigureAwait(false));
+        return page.RootElement.TryGetProperty("next_cursor", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+    }
+
+    private static string[] SampleTraceIds(string path, int count)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        // Spread over the whole store: every n-th row id.
+        command.CommandText = "SELECT trace_id FROM span WHERE id % (SELECT max(1, count(*) / $n) FROM span) = 0 LIMIT $n;";
+        command.Parameters.AddWithValue("$n", Math.Max(1, count));
+        using SqliteDataReader reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids.Count > 0 ? ids.ToArray() : throw new InvalidOperationException($"{path} has no spans");
+    }
+
+    private static bool RollupsCaughtUp(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        object? state = BulkStore.Scalar(connection, "SELECT (SELECT last_id FROM stats_rollup_state) >= (SELECT max(id) FROM span)");
+        return state is long caughtUp && caughtUp == 1;
+    }
+
+    private static DateTimeOffset LastSpan(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        string last = (string)BulkStore.Scalar(connection, "SELECT max(ts) FROM span")!;
+        return DateTimeOffset.Parse(last, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+}
