@@ -8,7 +8,9 @@ namespace Instrumentor.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet suite of Instrumentor (docs/benchmarks.md). Any BDN arguments work (<c>--filter</c>, <c>--job</c>);
 /// <c>--throughput</c> instead runs the end-to-end SQLite throughput measurement, <c>--store-queries</c> the view SQL
-/// on a 10,000,000-span store, <c>--collector-load</c> the ingest of a real collector over HTTP, <c>--collector-queries</c> its query API on 1M spans (none is a BDN benchmark).
+/// on a 10,000,000-span store, <c>--collector-load</c> the ingest of a real collector over HTTP (<c>--postgres</c>: into PostgreSQL),
+/// <c>--collector-queries</c> its query API on 1M spans, <c>--postgres-queries</c> the query API of <c>serve --postgres</c>
+/// on 1,000,000 spans (none is a BDN benchmark).
 /// </summary>
 internal static class Program
 {
@@ -27,6 +29,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--alert-rule")
         {
             return Collector.AlertRuleRun.Execute(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "--postgres-queries")
+        {
+            return Collector.PostgresQueryRun.ExecuteAsync(args.AsSpan(1).ToArray()).GetAwaiter().GetResult();
         }
 
         if (args.Length > 0 && args[0] == "--collector-queries")

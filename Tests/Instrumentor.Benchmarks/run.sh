@@ -4,7 +4,9 @@
 #   Tests/Instrumentor.Benchmarks/run.sh              # everything (about 15 minutes on 2 cores)
 #   Tests/Instrumentor.Benchmarks/run.sh caller queue # only some parts
 #
-# Parts: caller, dispatch, async, queue, sqlite, pieces, sessions (not in the default set), throughput, store, collector, generator (collector: a real
+# Parts: caller, dispatch, async, queue, sqlite, pieces, sessions (not in the default set), throughput, store, collector, postgres, generator
+# (postgres: collector ingest into a throwaway PostgreSQL server and the query API on 1,000,000 spans there, not in the
+# default set; needs Debian's postgresql package) (collector: a real
 # `instrumentor serve` fed over loopback HTTP for 30 s, not in the default set; store: not in the default set; it builds
 # a 10,000,000-span store of ~3.5 GB in the temp folder, kept for reuse).
 # BDN_ARGS overrides the job (default: "--job short --iterationCount 15 --iterationTime 250": 1 launch, 3 warm-up
@@ -52,9 +54,11 @@ for part in "${parts[@]}"; do
     throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
     store)      dotnet "$bench_dll" --store-queries | tee BenchmarkDotNet.Artifacts/store-queries.md ;;
     collector)  dotnet "$bench_dll" --collector-load ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load.md ;;
+    postgres)   dotnet "$bench_dll" --collector-load --postgres ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load-postgres.md
+                dotnet "$bench_dll" --postgres-queries | tee BenchmarkDotNet.Artifacts/postgres-queries.md ;;
     queries)    dotnet "$bench_dll" --collector-queries ${QUERY_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-queries.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, queries, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, queries, postgres, generator)" >&2; exit 2 ;;
   esac
 done
 

@@ -14,6 +14,12 @@ internal static class ServeCommand
     public static Command Build()
     {
         Option<string> db = CommandOptions.Database();
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Store in PostgreSQL instead of the SQLite file, e.g. \"Host=db;Database=traces;Username=instrumentor\"; several collectors may share it. Env INSTRUMENTOR_POSTGRES.",
+            HelpName = "CONNECTION",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("INSTRUMENTOR_POSTGRES") is { Length: > 0 } p ? p : null,
+        };
         var urls = new Option<string>("--urls")
         {
             Description = "Where to listen, semicolon-separated. Without --api-key only loopback addresses are allowed. Env INSTRUMENTOR_URLS.",
@@ -84,13 +90,18 @@ internal static class ServeCommand
         };
         var command = new Command("serve", "Run the collector: ingest (/v1/uploads, /v1/uploads/stream, /api/ingest), the query API (/api/...) and live spans (/api/live).")
         {
-            db, urls, apiKeys, readKey, retention, maxSize, maxBody, alerts, archiveDir, archiveEvery, archiveKeep,
+            db, postgres, urls, apiKeys, readKey, retention, maxSize, maxBody, alerts, archiveDir, archiveEvery, archiveKeep,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(archiveDir) is null && (result.GetResult(archiveEvery) is not null || result.GetResult(archiveKeep) is not null))
             {
                 result.AddError("--archive-every and --archive-keep need --archive-dir");
+            }
+
+            if (result.GetValue(postgres) is not null && result.GetValue(archiveDir) is not null)
+            {
+                result.AddError("--archive-dir writes SQLite archives; it does not apply to --postgres");
             }
 
             if (result.GetValue(archiveEvery) is { } every && every <= TimeSpan.Zero)
@@ -126,6 +137,7 @@ internal static class ServeCommand
             var options = new CollectorOptions
             {
                 Database = parse.GetValue(db)!,
+                Postgres = parse.GetValue(postgres),
                 Urls = parse.GetValue(urls)!,
                 ApiKeys = keys,
                 ReadKey = parse.GetValue(readKey),

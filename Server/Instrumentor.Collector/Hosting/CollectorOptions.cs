@@ -14,6 +14,12 @@ internal sealed record CollectorOptions
     /// <summary>The SQLite store (created if missing).</summary>
     public string Database { get; init; } = DefaultDatabase;
 
+    /// <summary>
+    /// A PostgreSQL connection string (<c>--postgres</c>): the store is that database instead of <see cref="Database"/>,
+    /// and several collectors may share it (docs/scaling-out.md). Null: the SQLite file.
+    /// </summary>
+    public string? Postgres { get; init; }
+
     /// <summary>Where Kestrel listens (semicolon-separated); port 0 picks a free port.</summary>
     public string Urls { get; init; } = DefaultUrls;
 

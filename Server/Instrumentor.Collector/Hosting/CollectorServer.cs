@@ -14,6 +14,7 @@ using Instrumentor.Collector.Live;
 using Instrumentor.Collector.Query;
 using Instrumentor.Collector.Retention;
 using Instrumentor.Collector.Store;
+using Instrumentor.Collector.Store.Postgres;
 using Instrumentor.Collector.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -83,13 +84,19 @@ internal sealed class CollectorServer : IAsyncDisposable
         }
 
         // An archive (instrumentor archive, --archive-dir) is served read-only: never migrated, ingested or purged.
-        bool readOnly = openStore is null && Archive.StoreArchiver.IsArchiveFile(options.Database);
+        bool readOnly = openStore is null && options.Postgres is null && Archive.StoreArchiver.IsArchiveFile(options.Database);
         if (readOnly && options.Archive is not null)
         {
             throw new InvalidOperationException($"{options.Database} is an archive, opened read-only: --archive-dir applies to a live store only");
         }
 
-        ITraceStore store = readOnly ? ReadOnlyTraceStore.Open(options.Database) : (openStore ?? (o => SqliteTraceStore.Open(o.Database)))(options);
+        if (options.Postgres is not null && options.Archive is not null)
+        {
+            throw new InvalidOperationException("--archive-dir writes SQLite archives; it does not apply to a PostgreSQL store (--postgres)");
+        }
+
+        openStore ??= o => o.Postgres is { } postgres ? PostgresTraceStore.Open(postgres) : SqliteTraceStore.Open(o.Database);
+        ITraceStore store = readOnly ? ReadOnlyTraceStore.Open(options.Database) : openStore(options);
         var writer = new IngestWriter(store, options.WriterCapacity);
         var live = new LiveFeed(store.Queries, TimeSpan.FromMilliseconds(250));
         writer.SpansCommitted += live.Nudge;
@@ -108,7 +115,7 @@ internal sealed class CollectorServer : IAsyncDisposable
 
         // Alerts read the store on their own read-only connections, never through the writer (docs/alerts.md).
         AlertEngine? alerts = options.Alerts is { } rules
-            ? new AlertEngine(rules, new SqliteRuleRunner(store.Location), new AlertLog(options.AlertOutput ?? Console.Out), options.Webhooks)
+            ? new AlertEngine(rules, options.Postgres is { } connectionString ? new PostgresRuleRunner(connectionString) : new SqliteRuleRunner(store.Location), new AlertLog(options.AlertOutput ?? Console.Out), options.Webhooks)
             : null;
         if (alerts is not null)
         {
@@ -194,8 +201,12 @@ internal sealed class CollectorServer : IAsyncDisposable
         new LogQueryEndpoints(Store).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
-        _sessions = new Sessions.SessionEndpoints(options.Database, options.MaxBodyBytes, ReadOnly);
-        _sessions.Map(_app);
+        if (options.Postgres is null)
+        {
+            // Session tables live in the SQLite store only (docs/scaling-out.md): with --postgres the endpoints are absent.
+            _sessions = new Sessions.SessionEndpoints(options.Database, options.MaxBodyBytes, ReadOnly);
+            _sessions.Map(_app);
+        }
         _app.MapDashboard(DashboardAssets.Embedded);
         // Unknown paths get a problem document too, not an empty 404.
         _app.MapFallback(context => Problems.Problem.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}; see docs/collector.md"));

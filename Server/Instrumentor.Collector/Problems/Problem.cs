@@ -53,5 +53,5 @@ internal static class Problem
     }
 
     /// <summary>Whether <paramref name="e"/> means the store cannot write now (locked by another process, disk full, I/O).</summary>
-    public static bool IsStoreUnavailable(Exception e) => e is Microsoft.Data.Sqlite.SqliteException or System.IO.IOException;
+    public static bool IsStoreUnavailable(Exception e) => e is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or System.IO.IOException;
 }

@@ -6,7 +6,7 @@ namespace Instrumentor.Collector.Store;
 /// <summary>
 /// Where the collector keeps spans and logs. Writes are called by the one <see cref="Ingest.IngestWriter"/> of the
 /// store only (so SQLite never sees two writers of ours); <see cref="Queries"/> may be used from any thread.
-/// SQLite implements it today (<see cref="Sqlite.SqliteTraceStore"/>); PostgreSQL is the next implementation.
+/// SQLite (<see cref="Sqlite.SqliteTraceStore"/>) and PostgreSQL (<see cref="Postgres.PostgresTraceStore"/>) implement it.
 /// </summary>
 internal interface ITraceStore : IDisposable
 {

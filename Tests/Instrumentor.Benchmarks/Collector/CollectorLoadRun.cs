@@ -18,6 +18,8 @@ namespace Instrumentor.Benchmarks.Collector;
 /// store file is counted: every acknowledged span must be a row (zero loss) and no (trace id, span id) twice.
 /// <c>--prefill-old N</c> first fills the store with N spans 7 to 8 hours old and serves it with <c>--retention 6h</c>,
 /// so the purge deletes them while the load runs (the ingest rate with purging); the table then shows what it purged.
+/// <c>--postgres</c> runs the same load against <c>serve --postgres</c> on a throwaway PostgreSQL server of this
+/// machine (<see cref="Testing.PostgresCluster"/>, default durability settings) and counts the rows there.
 /// </summary>
 internal static class CollectorLoadRun
 {
@@ -31,17 +33,27 @@ internal static class CollectorLoadRun
         Directory.CreateDirectory(directory);
         string database = Path.Combine(directory, "traces.db");
         int prefill = Option(args, "--prefill-old", 0);
+        bool postgres = args.Contains("--postgres");
+        if (postgres && prefill > 0)
+        {
+            Console.Error.WriteLine("--prefill-old is for the SQLite store only");
+            return 2;
+        }
+
+        using Testing.PostgresCluster? cluster = postgres ? Testing.PostgresCluster.Start("max_wal_size=4GB") : null;
+        string? connection = cluster?.CreateDatabase("load");
         if (prefill > 0)
         {
             Console.WriteLine($"# prefilling {prefill:N0} spans 7–8 h old: serve purges them (--retention 6h) during the window");
             BulkStore.Fill(database, prefill, DateTimeOffset.UtcNow.AddHours(-7), TimeSpan.FromHours(1));
         }
 
-        Console.WriteLine($"# Collector ingest: {clients} clients, batches of {minBatch}–{maxBatch} spans, {seconds} s after a 3 s warm-up");
+        Console.WriteLine($"# Collector ingest{(postgres ? " into PostgreSQL (serve --postgres)" : "")}: {clients} clients, batches of {minBatch}–{maxBatch} spans, {seconds} s after a 3 s warm-up");
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Measure.LoadAverage()}");
         try
         {
-            await using CollectorProcess server = await CollectorProcess.StartAsync(database, "--retention", prefill > 0 ? "6h" : "0").ConfigureAwait(false);
+            string[] serveArguments = connection is null ? ["--retention", prefill > 0 ? "6h" : "0"] : ["--retention", "0", "--postgres", connection];
+            await using CollectorProcess server = await CollectorProcess.StartAsync(database, serveArguments).ConfigureAwait(false);
             var seedSource = new Random();
             List<LoadClient> senders = Enumerable.Range(0, clients)
                 .Select(_ => new LoadClient(server.BaseAddress, (ulong)seedSource.NextInt64(1, long.MaxValue))).ToList();
@@ -60,6 +72,7 @@ internal static class CollectorLoadRun
             }
 
             TimeSpan serverCpu = server.CpuTime;
+            TimeSpan databaseCpu = cluster?.CpuTime() ?? TimeSpan.Zero;
             TimeSpan ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
             long began = Stopwatch.GetTimestamp();
             using (var window = new CancellationTokenSource(TimeSpan.FromSeconds(seconds)))
@@ -69,6 +82,7 @@ internal static class CollectorLoadRun
 
             double elapsed = Stopwatch.GetElapsedTime(began).TotalSeconds;
             serverCpu = server.CpuTime - serverCpu;
+            databaseCpu = (cluster?.CpuTime() ?? TimeSpan.Zero) - databaseCpu;
             ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpu;
             string loadAfter = Measure.LoadAverage();
 
@@ -86,6 +100,11 @@ internal static class CollectorLoadRun
             Console.WriteLine($"| request round trip p50 / p95 / max ms | {Measure.Percentile(latencies, 50):F1} / {Measure.Percentile(latencies, 95):F1} / {latencies.Max():F1} |");
             Console.WriteLine($"| 429/503 answers (retried) | {senders.Sum(s => s.Refused):N0} |");
             Console.WriteLine($"| server CPU in the window | {serverCpu.TotalSeconds:F1} s = {serverCpu.TotalSeconds / elapsed:F2} cores, {accepted / serverCpu.TotalSeconds:N0} spans per CPU-second |");
+            if (cluster is not null)
+            {
+                Console.WriteLine($"| PostgreSQL server CPU in the window | {databaseCpu.TotalSeconds:F1} s = {databaseCpu.TotalSeconds / elapsed:F2} cores, {accepted / (serverCpu + databaseCpu).TotalSeconds:N0} spans per CPU-second with the collector |");
+            }
+
             Console.WriteLine($"| load tool's own CPU (clients) | {ownCpu.TotalSeconds:F1} s = {ownCpu.TotalSeconds / elapsed:F2} cores |");
             Console.WriteLine($"| load average after the window | {loadAfter} |");
 
@@ -105,7 +124,7 @@ internal static class CollectorLoadRun
             }
 
             long statusTotal = await SpansTotalAsync(server.BaseAddress).ConfigureAwait(false);
-            (long rows, long duplicatedKeys) = Measure.CountStore(database);
+            (long rows, long duplicatedKeys) = connection is null ? Measure.CountStore(database) : Measure.CountPostgres(connection);
             Console.WriteLine($"| spans sent (warm-up included) / accepted / duplicates answered | {sent:N0} / {acknowledged:N0} / {duplicates:N0} |");
             Console.WriteLine($"| rows in the store / `/api/status` spans_total | {rows:N0} / {statusTotal:N0} |");
             Console.WriteLine($"| (trace_id, span_id) stored more than once | {duplicatedKeys:N0} |");

@@ -40,4 +40,16 @@ internal static class Measure
         long duplicated = (long)command.ExecuteScalar()!;
         return (rows, duplicated);
     }
+
+    /// <summary>The same counts on a PostgreSQL store (<c>serve --postgres</c>).</summary>
+    public static (long Rows, long DuplicatedKeys) CountPostgres(string connectionString)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM span;", connection) { CommandTimeout = 600 };
+        long rows = (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT count(*) FROM (SELECT 1 FROM span GROUP BY trace_id, span_id HAVING count(*) > 1) d;";
+        long duplicated = (long)command.ExecuteScalar()!;
+        return (rows, duplicated);
+    }
 }

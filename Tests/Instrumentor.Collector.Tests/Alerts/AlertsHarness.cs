@@ -32,7 +32,9 @@ internal sealed class AlertsHarness : IAsyncDisposable
 
     public LineWriter Output { get; }
 
-    public static async Task<AlertsHarness> StartAsync(string alertsToml)
+    /// <param name="alertsToml">The alerts file.</param>
+    /// <param name="postgres">A PostgreSQL connection string: the collector stores there and rules run as PostgreSQL SQL.</param>
+    public static async Task<AlertsHarness> StartAsync(string alertsToml, string? postgres = null)
     {
         var directory = new TempDirectory("alerts");
         string file = directory.Combine("alerts.toml");
@@ -43,6 +45,7 @@ internal sealed class AlertsHarness : IAsyncDisposable
         {
             Alerts = config,
             AlertOutput = output,
+            Postgres = postgres,
             Webhooks = new WebhookOptions { FirstDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100), AttemptTimeout = TimeSpan.FromSeconds(2) },
         });
         return new AlertsHarness(directory, collector, file, output);

@@ -36,7 +36,7 @@ public class CommandLineTests
         (int exit, string output, _) = await Run("serve", "--help");
 
         exit.ShouldBe(0);
-        foreach (string option in new[] { "--db", "--urls", "--api-key", "--read-key", "--retention", "--max-size", "--max-body", "--alerts" })
+        foreach (string option in new[] { "--db", "--postgres", "--urls", "--api-key", "--read-key", "--retention", "--max-size", "--max-body", "--alerts" })
         {
             output.ShouldContain(option);
         }

@@ -16,9 +16,9 @@ namespace Instrumentor.Collector.Tests.Otlp;
 
 public class OtlpEndpointsTests
 {
-    private const string TraceId = "5b8efff798038103d269b633813fc60c";
-    private const string RootId = "eee19b7ec3c1b174";
-    private const string ChildId = "eee19b7ec3c1b173";
+    internal const string TraceId = "5b8efff798038103d269b633813fc60c";
+    internal const string RootId = "eee19b7ec3c1b174";
+    internal const string ChildId = "eee19b7ec3c1b173";
 
     [Test]
     public async Task OTLP_JSON_with_hex_ids_camel_case_and_integer_enums_is_stored_with_its_parent()
@@ -246,7 +246,7 @@ public class OtlpEndpointsTests
         collector.Text("SELECT message FROM logs").ShouldBe("kept");
     }
 
-    private static string JsonTrace() => $$$$"""
+    internal static string JsonTrace() => $$$$"""
         {"resourceSpans":[{
           "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pricing-api"}},
                                     {"key":"service.instance.id","value":{"stringValue":"pod-3"}}]},
@@ -264,7 +264,7 @@ public class OtlpEndpointsTests
              "status":{"code":2,"message":"slow"},"futureField":{"x":1}}]}]}]}
         """;
 
-    private static ExportTraceServiceRequest ProtobufTrace() => new()
+    internal static ExportTraceServiceRequest ProtobufTrace() => new()
     {
         ResourceSpans =
         {

@@ -16,10 +16,13 @@ public class LogQueryEndpointsTests
     private string _trace = "";
     private string _span = "";
 
+    /// <summary>The collector under test: SQLite here; the PostgreSQL store runs the same tests (Store/Postgres).</summary>
+    private protected virtual Task<RunningCollector> StartCollectorAsync() => RunningCollector.StartAsync();
+
     [OneTimeSetUp]
     public async Task Start()
     {
-        _collector = await RunningCollector.StartAsync();
+        _collector = await StartCollectorAsync();
         _trace = Events.NewTraceId();
         _span = Events.NewSpanId();
         var lines = new List<string>();

@@ -15,10 +15,13 @@ public class QueryEndpointsTests
     private RunningCollector _collector = null!;
     private readonly List<(string Trace, string Parent, string Child)> _traces = [];
 
+    /// <summary>The collector under test: SQLite here; the PostgreSQL store runs the same tests (Store/Postgres).</summary>
+    private protected virtual Task<RunningCollector> StartCollectorAsync() => RunningCollector.StartAsync();
+
     [OneTimeSetUp]
     public async Task Start()
     {
-        _collector = await RunningCollector.StartAsync();
+        _collector = await StartCollectorAsync();
         var events = new List<string>();
         for (int i = 0; i < 30; i++)
         {

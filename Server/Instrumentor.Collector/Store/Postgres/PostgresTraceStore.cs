@@ -1,0 +1,434 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Instrumentor.Collector.Store.Postgres;
+
+/// <summary>
+/// The PostgreSQL store (<c>serve --postgres</c>): spans go in by binary COPY into a session temp table, then one
+/// <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING</c> into the day-partitioned <c>span</c> table, so a span sent twice
+/// (a retry, or to two collectors behind a load balancer) is stored once; a batch id already committed stores nothing.
+/// Retention drops whole day partitions, and deletes the rows of the day the cutoff falls in. Several collectors can
+/// share one database: every write is a transaction of its own and the DDL takes advisory locks.
+/// One write connection, used by the store's one writer thread; readers take pooled connections.
+/// </summary>
+internal sealed class PostgresTraceStore : ITraceStore
+{
+    // Exception text (with stack) is capped, as in the SQLite store.
+    private const int MaxExceptionLength = 32_768;
+
+    private const string StageSql = """
+        CREATE TEMP TABLE IF NOT EXISTS span_stage (
+            ts timestamptz, site_id bigint, instance_id bigint, trace_id text COLLATE "C", span_id text COLLATE "C", parent_span_id text,
+            status text, duration_ns bigint, thread_id integer, data text, exception text
+        ) ON COMMIT DELETE ROWS;
+        """;
+
+    private const string Columns = "ts, site_id, instance_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data, exception";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresPartitions _partitions = new();
+    // Sites and instances are interned and never deleted, so their ids stay valid across transactions and collectors.
+    private readonly Dictionary<(string Process, string? Group, string? Service), long> _siteIds = new();
+    private readonly Dictionary<string, long> _instanceIds = new(StringComparer.Ordinal);
+    private NpgsqlConnection? _connection;
+
+    private PostgresTraceStore(NpgsqlDataSource dataSource, string location)
+    {
+        _dataSource = dataSource;
+        Location = location;
+        Queries = new PostgresTraceQueries(dataSource);
+        LogQueries = new PostgresLogQueries(dataSource);
+    }
+
+    /// <inheritdoc />
+    public string Location { get; }
+
+    /// <inheritdoc />
+    public ITraceQueries Queries { get; }
+
+    /// <inheritdoc />
+    public ILogQueries LogQueries { get; }
+
+    /// <summary>Connects, creates the schema when missing and the partitions of today and tomorrow.</summary>
+    /// <exception cref="InvalidOperationException">The connection string is invalid or the server cannot be used.</exception>
+    public static PostgresTraceStore Open(string connectionString)
+    {
+        NpgsqlDataSource dataSource;
+        string location;
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            // Shown in messages and /api/status: never the password.
+            location = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
+            dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).Build();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"--postgres: the connection string is not valid: {e.Message}", e);
+        }
+
+        var store = new PostgresTraceStore(dataSource, location);
+        try
+        {
+            NpgsqlConnection connection = store.Writer();
+            PostgresSchema.Migrate(connection);
+            long today = PostgresTime.Day(StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow));
+            foreach (string table in PostgresPartitions.Tables)
+            {
+                store._partitions.Ensure(connection, table, [today, today + 1]);
+            }
+
+            return store;
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            store.Dispose();
+            throw new InvalidOperationException($"cannot open the PostgreSQL trace store {location}: {e.Message}", e);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public StoreIngestResult WriteSpans(SpanBatch batch) => Retrying(() => WriteSpansOnce(batch));
+
+    private StoreIngestResult WriteSpansOnce(SpanBatch batch)
+    {
+        NpgsqlConnection connection = Writer();
+        long? instanceId = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
+            ? InstanceId(connection, sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
+            : null;
+        // Tomorrow too: the first span after midnight finds its partition made (a set lookup when it exists).
+        var days = new HashSet<long> { Tomorrow() };
+        var sites = new long[batch.Spans.Count];
+        for (int i = 0; i < batch.Spans.Count; i++)
+        {
+            SpooledSpan span = batch.Spans[i];
+            days.Add(PostgresTime.Day(span.StartUnixMicroseconds));
+            sites[i] = SiteId(connection, span.Process, span.ProcessGroup, batch.Service);
+        }
+
+        _partitions.Ensure(connection, "span", days);
+        using NpgsqlTransaction transaction = connection.BeginTransaction();
+        if (batch.BatchId is { } batchId && !ClaimBatch(connection, "ingest_batch", "spans", batchId, batch.Spans.Count))
+        {
+            return new StoreIngestResult(0, batch.Spans.Count);
+        }
+
+        using (NpgsqlBinaryImporter copy = connection.BeginBinaryImport($"COPY span_stage ({Columns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (int i = 0; i < batch.Spans.Count; i++)
+            {
+                SpooledSpan span = batch.Spans[i];
+                copy.StartRow();
+                copy.Write(PostgresTime.FromMicroseconds(span.StartUnixMicroseconds), NpgsqlDbType.TimestampTz);
+                copy.Write(sites[i], NpgsqlDbType.Bigint);
+                WriteOptional(copy, instanceId);
+                copy.Write(StoreText.TraceId(span.TraceHigh, span.TraceLow), NpgsqlDbType.Text);
+                copy.Write(StoreText.SpanId(span.SpanId), NpgsqlDbType.Text);
+                WriteText(copy, span.ParentSpanId == 0 ? null : StoreText.SpanId(span.ParentSpanId));
+                copy.Write(span.Status == SpanStatus.Ok ? "OK" : "ERR", NpgsqlDbType.Text);
+                WriteOptional(copy, span.DurationNanoseconds >= 0 ? span.DurationNanoseconds : null);
+                copy.Write(span.ThreadId, NpgsqlDbType.Integer);
+                WriteText(copy, span.DataUtf8 is { Length: > 0 } data ? Encoding.UTF8.GetString(data) : null);
+                WriteText(copy, span.Exception is { } e && e.Length > MaxExceptionLength ? e[..MaxExceptionLength] : span.Exception);
+            }
+
+            copy.Complete();
+        }
+
+        int accepted;
+        // Rows in span id order: two collectors storing overlapping batches take the key locks in the same order.
+        using (var insert = new NpgsqlCommand($"INSERT INTO span ({Columns}) SELECT {Columns} FROM span_stage ORDER BY span_id, trace_id ON CONFLICT DO NOTHING;", connection))
+        {
+            accepted = insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return new StoreIngestResult(accepted, batch.Spans.Count - accepted);
+    }
+
+    /// <inheritdoc />
+    public StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId) => Retrying(() =>
+    {
+        NpgsqlConnection connection = Writer();
+        var days = new HashSet<long> { Tomorrow() };
+        foreach (LogEntry log in logs)
+        {
+            days.Add(PostgresTime.Day(log.TimestampMicroseconds));
+        }
+
+        _partitions.Ensure(connection, "log", days);
+        using NpgsqlTransaction transaction = connection.BeginTransaction();
+        if (batchId is not null && !ClaimBatch(connection, "log_batch", "lines", batchId, logs.Count))
+        {
+            return new StoreIngestResult(0, logs.Count);
+        }
+
+        using (NpgsqlBinaryImporter copy = connection.BeginBinaryImport(
+            "COPY log (ts, level, logger, message, trace_id, span_id, parent_span_id, exception, attributes, service) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (LogEntry log in logs)
+            {
+                copy.StartRow();
+                copy.Write(PostgresTime.FromMicroseconds(log.TimestampMicroseconds), NpgsqlDbType.TimestampTz);
+                WriteText(copy, log.Level);
+                WriteText(copy, log.Logger);
+                WriteText(copy, log.Message);
+                WriteText(copy, log.TraceHigh != 0 || log.TraceLow != 0 ? StoreText.TraceId(log.TraceHigh, log.TraceLow) : null);
+                WriteText(copy, log.SpanId != 0 ? StoreText.SpanId(log.SpanId) : null);
+                WriteText(copy, log.ParentSpanId != 0 ? StoreText.SpanId(log.ParentSpanId) : null);
+                WriteText(copy, log.Exception);
+                WriteText(copy, log.Attributes);
+                WriteText(copy, log.Service);
+            }
+
+            copy.Complete();
+        }
+
+        transaction.Commit();
+        return new StoreIngestResult(logs.Count, 0);
+    });
+
+    /// <inheritdoc />
+    public int PurgeOlderThan(long cutoffUnixMicroseconds, int limit)
+    {
+        NpgsqlConnection connection = Writer();
+        // Whole days first: DROP of a partition, no row-by-row delete, no vacuum debt.
+        long dropped = _partitions.DropBefore(connection, "span", cutoffUnixMicroseconds);
+        _partitions.DropBefore(connection, "log", cutoffUnixMicroseconds);
+        DateTime cutoff = PostgresTime.FromMicroseconds(cutoffUnixMicroseconds);
+        // Then the rows of the day the cutoff falls in, oldest first, through span_ts.
+        int deleted = Execute(connection, """
+            DELETE FROM span s USING (SELECT ts, id FROM span WHERE ts < @cutoff ORDER BY ts LIMIT @limit) o
+            WHERE s.ts = o.ts AND s.id = o.id AND s.ts < @cutoff;
+            """, ("cutoff", cutoff), ("limit", limit));
+        Execute(connection, """
+            DELETE FROM log l USING (SELECT ts, id FROM log WHERE ts < @cutoff ORDER BY ts LIMIT @limit) o
+            WHERE l.ts = o.ts AND l.id = o.id AND l.ts < @cutoff;
+            """, ("cutoff", cutoff), ("limit", limit));
+        if (deleted < limit)
+        {
+            Execute(connection, "DELETE FROM ingest_batch WHERE committed < @cutoff; DELETE FROM log_batch WHERE committed < @cutoff;", ("cutoff", cutoff));
+            long today = PostgresTime.Day(StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow));
+            foreach (string table in PostgresPartitions.Tables)
+            {
+                // Created ahead, so the first write of a day does not wait for DDL.
+                _partitions.Ensure(connection, table, [today, today + 1]);
+            }
+        }
+
+        return (int)Math.Min(int.MaxValue, dropped + deleted);
+    }
+
+    /// <summary>
+    /// For a size limit: drops the oldest day partition (never the last one left). Deleting rows would not make
+    /// PostgreSQL's files smaller, so the size limit works in whole days; returns the spans dropped (0: nothing left to drop).
+    /// </summary>
+    public int PurgeOldest(int limit)
+    {
+        NpgsqlConnection connection = Writer();
+        List<long> days = PostgresPartitions.Days(connection, "span");
+        long today = PostgresTime.Day(StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow));
+        for (int i = 0; i < days.Count - 1 && days[i] < today; i++)
+        {
+            long rows = _partitions.Drop(connection, "span", days[i]);
+            // Logs of that day and older go with them.
+            _partitions.DropBefore(connection, "log", (days[i] + 1) * PostgresTime.MicrosecondsPerDay);
+            if (rows > 0)
+            {
+                return (int)Math.Min(int.MaxValue, rows);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">Always: archives are SQLite files (<c>--archive-dir</c> needs <c>--db</c>).</exception>
+    public int PurgeArchived(long? cutoffUnixMicroseconds, long throughSpanId, int limit) =>
+        throw new NotSupportedException("--archive-dir writes SQLite archives; it does not apply to a PostgreSQL store");
+
+    /// <inheritdoc />
+    public long? OldestSpanId()
+    {
+        using var command = new NpgsqlCommand("SELECT id FROM span ORDER BY ts LIMIT 1;", Writer());
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    /// <inheritdoc />
+    public void ReleaseFreePages(int maxPages)
+    {
+        // Nothing to do: dropped partitions give their files back at once, and autovacuum reuses deleted rows' space.
+    }
+
+    /// <inheritdoc />
+    public long SizeBytes() => UsedBytes();
+
+    /// <inheritdoc />
+    public long UsedBytes()
+    {
+        using var command = new NpgsqlCommand("""
+            SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::bigint FROM (
+                SELECT relid FROM pg_partition_tree('span') UNION ALL SELECT relid FROM pg_partition_tree('log')
+                UNION ALL SELECT 'site'::regclass UNION ALL SELECT 'instance'::regclass
+                UNION ALL SELECT 'ingest_batch'::regclass UNION ALL SELECT 'log_batch'::regclass) t;
+            """, Writer());
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <inheritdoc />
+    public long SpanCount()
+    {
+        using var command = new NpgsqlCommand("SELECT count(*) FROM span;", Writer());
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _connection?.Dispose();
+        _connection = null;
+        _dataSource.Dispose();
+    }
+
+    // A broken connection (server restarted, network) is dropped and opened again on the next write; a write that
+    // lost a race with another collector (a partition it dropped, a deadlock on shared keys) is tried once more.
+    private T Retrying<T>(Func<T> write)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return write();
+            }
+            catch (PostgresException e) when (attempt == 0 && e.SqlState is PostgresErrorCodes.CheckViolation or PostgresErrorCodes.DeadlockDetected
+                                                  or PostgresErrorCodes.UndefinedTable)
+            {
+                _partitions.Forget();
+            }
+            catch (NpgsqlException) when (_connection is { FullState: not System.Data.ConnectionState.Open })
+            {
+                _connection?.Dispose();
+                _connection = null;
+                throw;
+            }
+        }
+    }
+
+    private static long Tomorrow() => PostgresTime.Day(StoreText.ToUnixMicroseconds(DateTimeOffset.UtcNow)) + 1;
+
+    private NpgsqlConnection Writer()
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open } open)
+        {
+            return open;
+        }
+
+        _connection?.Dispose();
+        _connection = null;
+        NpgsqlConnection connection = _dataSource.OpenConnection();
+        try
+        {
+            using var stage = new NpgsqlCommand(StageSql, connection);
+            stage.ExecuteNonQuery();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        return connection;
+    }
+
+    private static bool ClaimBatch(NpgsqlConnection connection, string table, string countColumn, string batchId, int count)
+    {
+        // Committed with the rows: a batch sent again after a lost answer (to this collector or another) stores nothing.
+        using var command = new NpgsqlCommand(
+            $"INSERT INTO {table} (batch_id, committed, {countColumn}) VALUES (@batch, now(), @count) ON CONFLICT DO NOTHING;", connection);
+        command.Parameters.AddWithValue("batch", batchId);
+        command.Parameters.AddWithValue("count", count);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private long SiteId(NpgsqlConnection connection, string process, string? group, string? service)
+    {
+        if (_siteIds.TryGetValue((process, group, service), out long id))
+        {
+            return id;
+        }
+
+        using var command = new NpgsqlCommand("""
+            INSERT INTO site (process, process_group, service) VALUES (@p, @g, @s) ON CONFLICT DO NOTHING;
+            SELECT id FROM site WHERE process = @p AND process_group IS NOT DISTINCT FROM @g AND service IS NOT DISTINCT FROM @s;
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Text) { Value = process });
+        command.Parameters.Add(new NpgsqlParameter("g", NpgsqlDbType.Text) { Value = (object?)group ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Text) { Value = (object?)service ?? DBNull.Value });
+        id = (long)command.ExecuteScalar()!;
+        _siteIds[(process, group, service)] = id;
+        return id;
+    }
+
+    private long InstanceId(NpgsqlConnection connection, string name, string systemId, string instance)
+    {
+        if (_instanceIds.TryGetValue(instance, out long id))
+        {
+            return id;
+        }
+
+        using var command = new NpgsqlCommand("""
+            INSERT INTO instance (system_name, system_id, system_instance_id) VALUES (@name, @id, @instance) ON CONFLICT DO NOTHING;
+            SELECT id FROM instance WHERE system_instance_id = @instance;
+            """, connection);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("id", systemId);
+        command.Parameters.AddWithValue("instance", instance);
+        id = (long)command.ExecuteScalar()!;
+        _instanceIds[instance] = id;
+        return id;
+    }
+
+    private static int Execute(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach ((string name, object value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    private static void WriteText(NpgsqlBinaryImporter copy, string? text)
+    {
+        if (text is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(text, NpgsqlDbType.Text);
+        }
+    }
+
+    private static void WriteOptional(NpgsqlBinaryImporter copy, long? value)
+    {
+        if (value is { } v)
+        {
+            copy.Write(v, NpgsqlDbType.Bigint);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Npgsql;
+
+namespace Instrumentor.Benchmarks.Collector;
+
+/// <summary>
+/// <c>--postgres-queries [--spans N] [--runs N]</c>: the query API of <c>serve --postgres</c> on a big store
+/// (docs/benchmarks.md, "PostgreSQL store"). A throwaway PostgreSQL server gets N spans (default 1,000,000: traces of
+/// 5 spans over 20 processes, 3% of the children failing, random ids, start times over the last 5 hours) written by
+/// SQL straight into the collector's tables, then each API call runs <c>--runs</c> times (first call discarded) and
+/// the table shows p50 / p95 / max.
+/// </summary>
+internal static class PostgresQueryRun
+{
+    internal static async Task<int> ExecuteAsync(string[] args)
+    {
+        int spans = CollectorLoadRun.Option(args, "--spans", 1_000_000);
+        int runs = CollectorLoadRun.Option(args, "--runs", 20);
+        using var cluster = Testing.PostgresCluster.Start("max_wal_size=4GB");
+        string connection = cluster.CreateDatabase("queries");
+        string directory = Path.Combine(Path.GetTempPath(), "instrumentor-pg-queries-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        Console.WriteLine($"# PostgreSQL store: query API on {spans:N0} spans, {runs} runs per call");
+        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Measure.LoadAverage()}");
+        try
+        {
+            // The collector creates the schema; the spans then go in by SQL (the ingest rate is --collector-load's job).
+            await using CollectorProcess server = await CollectorProcess.StartAsync(Path.Combine(directory, "unused.db"), "--retention", "0", "--postgres", connection)
+                .ConfigureAwait(false);
+            var fill = Stopwatch.StartNew();
+            (string trace, string span, string cursor) = Fill(connection, spans);
+            Console.WriteLine($"filled in {fill.Elapsed.TotalSeconds:F0} s (INSERT ... SELECT, then ANALYZE); load average {Measure.LoadAverage()}");
+
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            string hourAgo = DateTime.UtcNow.AddHours(-2).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            string hourEnd = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            string dayAgo = DateTime.UtcNow.AddHours(-24).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            var calls = new List<(string Name, string Url)>
+            {
+                ("newest page", "api/spans?limit=50"),
+                ("next page (cursor)", "api/spans?limit=50&cursor=" + cursor),
+                ("one process", "api/spans?limit=50&process=Bench.Service7.Method"),
+                ("`status=ERR`", "api/spans?limit=50&status=ERR"),
+                ("a 1 h window", $"api/spans?limit=50&from={hourAgo}&to={hourEnd}"),
+                ("trace by id", "api/traces/" + trace),
+                ("span by id", "api/spans/" + span),
+                ("`/api/status`", "api/status"),
+                ("`/api/stats`, one process, 1 h", $"api/stats?process=Bench.Service7.Method&from={hourAgo}&to={hourEnd}"),
+                ("`/api/stats`, 24 h, every process", $"api/stats?from={dayAgo}"),
+            };
+            Console.WriteLine();
+            Console.WriteLine("| query API call | p50 ms | p95 ms | max ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach ((string name, string url) in calls)
+            {
+                var times = new List<double>();
+                int count = name.Contains("24 h", StringComparison.Ordinal) ? Math.Min(runs, 5) : runs;
+                for (int i = 0; i <= count; i++)
+                {
+                    long began = Stopwatch.GetTimestamp();
+                    using HttpResponseMessage response = await http.GetAsync(url).ConfigureAwait(false);
+                    await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                    double ms = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new InvalidOperationException($"{url}: {(int)response.StatusCode}");
+                    }
+
+                    if (i > 0)
+                    {
+                        times.Add(ms);
+                    }
+                }
+
+                Console.WriteLine($"| {name} | {Measure.Percentile(times, 50):F1} | {Measure.Percentile(times, 95):F1} | {Measure.Percentile(times, 100):F1} |");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"load average after: {Measure.LoadAverage()}; store size {StoreBytes(connection) / 1_048_576.0:N0} MiB");
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static (string Trace, string Span, string Cursor) Fill(string connectionString, int spans)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        Execute(connection, "INSERT INTO site (process, process_group, service) SELECT 'Bench.Service' || g || '.Method', 'bench', 'bench-api' FROM generate_series(0, 19) g;");
+        DateTime yesterday = DateTime.UtcNow.Date.AddDays(-1);
+        Execute(connection, string.Create(CultureInfo.InvariantCulture,
+            $"CREATE TABLE IF NOT EXISTS span_{yesterday:yyyyMMdd} PARTITION OF span FOR VALUES FROM ('{yesterday:yyyy-MM-dd} 00:00:00+00') TO ('{yesterday.AddDays(1):yyyy-MM-dd} 00:00:00+00');"));
+        // Chunks of 100,000 rows: one transaction each, as an ingest would commit them.
+        for (int from = 0; from < spans; from += 100_000)
+        {
+            Execute(connection, string.Create(CultureInfo.InvariantCulture, $$"""
+                INSERT INTO span (ts, site_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data)
+                SELECT now() - interval '5 hours' + (i * (18000.0 / {{spans}})) * interval '1 second',
+                       (SELECT min(id) FROM site) + (i / 5 + i % 5) % 20,
+                       md5('t' || (i / 5)::text),
+                       substr(md5(i::text), 1, 16),
+                       CASE WHEN i % 5 = 0 THEN NULL ELSE substr(md5((i - i % 5)::text), 1, 16) END,
+                       CASE WHEN i % 5 <> 0 AND (i * 7919) % 100 < 3 THEN 'ERR' ELSE 'OK' END,
+                       ((i * 7919) % 50000) * 1000 + 1000,
+                       i % 64,
+                       '[{"n":"customer","v":"c' || (i % 10000) || '"},{"n":"result","o":1,"v":"ok"}]'
+                FROM generate_series({{from}}::bigint, {{Math.Min(spans, from + 100_000) - 1}}::bigint) i;
+                """));
+        }
+
+        Execute(connection, "ANALYZE;");
+        string trace = Scalar(connection, $"SELECT md5('t' || {spans / 10});");
+        string span = Scalar(connection, $"SELECT substr(md5('{spans / 3}'), 1, 16);");
+        // A cursor in the middle of the newest page's successors: what the second page asks.
+        using var command = new NpgsqlCommand("SELECT ts, id FROM span ORDER BY ts DESC, id DESC OFFSET 50 LIMIT 1;", connection);
+        using NpgsqlDataReader reader = command.ExecuteReader();
+        reader.Read();
+        string ts = reader.GetDateTime(0).ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        byte[] bytes = new byte[8 + ts.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, reader.GetInt64(1));
+        System.Text.Encoding.UTF8.GetBytes(ts, bytes.AsSpan(8));
+        return (trace, span, System.Buffers.Text.Base64Url.EncodeToString(bytes));
+    }
+
+    private static long StoreBytes(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT pg_database_size(current_database());", connection);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static string Scalar(NpgsqlConnection connection, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        return (string)command.ExecuteScalar()!;
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 1800 };
+        command.ExecuteNonQuery();
+    }
+}
