@@ -41,6 +41,12 @@ internal sealed record CollectorOptions
     /// <summary>How often retention runs.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the per-minute stats rollups fold the new spans (docs/collector.md); <see cref="TimeSpan.Zero"/> turns
+    /// the background fold off (stats are then computed from the spans).
+    /// </summary>
+    public TimeSpan RollupInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Bodies larger than this (after gzip) get 413.</summary>
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 

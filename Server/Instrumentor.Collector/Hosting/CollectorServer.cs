@@ -101,7 +101,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         var live = new LiveFeed(store.Queries, TimeSpan.FromMilliseconds(250));
         writer.SpansCommitted += live.Nudge;
         var retention = new RetentionService(writer, options.Retention, options.MaxSizeBytes, options.RetentionInterval, options.Archive, store.Location);
-        var rollups = new Rollup.StatsRollupService(writer, TimeSpan.FromSeconds(1));
+        var rollups = new Rollup.StatsRollupService(writer, options.RollupInterval);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -140,7 +140,11 @@ internal sealed class CollectorServer : IAsyncDisposable
         if (!readOnly)
         {
             retention.Start();
-            rollups.Start();
+            if (options.RollupInterval > TimeSpan.Zero)
+            {
+                rollups.Start();
+            }
+
         }
 
         if (alerts is not null)
