@@ -9,7 +9,10 @@ namespace Instrumentor.Analyzers.Tests.CodeFixes;
 public sealed class AddSensitiveAttributeCodeFixProviderTests
 {
     private static DiagnosticResult Expected(string parameter, string method, int markup = 0) =>
-        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments(parameter, method);
+        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments("Parameter", parameter, method);
+
+    private static DiagnosticResult ExpectedProperty(string property, string method, int markup = 0) =>
+        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments("Property", property, method);
 
     private static Task RunAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
         new InstrumentorCodeFixTest<SensitiveParameterAnalyzer, AddSensitiveAttributeCodeFixProvider>(source, fixedSource, expected).RunAsync();
