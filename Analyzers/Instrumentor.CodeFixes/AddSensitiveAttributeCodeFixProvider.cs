@@ -102,7 +102,7 @@ public sealed class AddSensitiveAttributeCodeFixProvider : CodeFixProvider
             : attribute;
     }
 
-    /// <summary>Same line, after any existing attribute; the property's leading trivia (indentation, comments) stays in front.</summary>
+    /// <summary>After any existing attribute; the property's leading trivia (doc comment, indentation) stays in front, and formatting puts the attribute on its own line.</summary>
     private static PropertyDeclarationSyntax MarkSensitive(PropertyDeclarationSyntax property) =>
         property
             .WithoutLeadingTrivia()
