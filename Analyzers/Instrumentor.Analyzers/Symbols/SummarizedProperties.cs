@@ -128,9 +128,11 @@ internal sealed class SummarizedProperties
 
         for (var i = 0; i < properties.Count && i < MaxShown; i++)
         {
-            if (!shown.ContainsKey(properties[i]))
+            // The declaration, not the member of a constructed type (Box<int>.Token): that is what the symbol action sees.
+            var declared = properties[i].OriginalDefinition;
+            if (!shown.ContainsKey(declared))
             {
-                shown.Add(properties[i], method);
+                shown.Add(declared, method);
             }
         }
     }

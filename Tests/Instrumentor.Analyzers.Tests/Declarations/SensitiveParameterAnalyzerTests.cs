@@ -222,4 +222,24 @@ public sealed class SensitiveParameterAnalyzerTests
             }
             """,
             ExpectedProperty("LoginRequest.Password", "Auth.Login(LoginRequest, Printed)"));
+
+    [Test]
+    public Task Properties_of_a_constructed_generic_type_and_of_a_base_type_are_reported_on_their_declaration() =>
+        Verify<SensitiveParameterAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            class Box<T>
+            {
+                public T? Value { get; set; }
+                public string {|#0:Token|} { get; set; } = "";
+            }
+            class Entity { public string {|#1:Secret|} { get; set; } = ""; }
+            class User : Entity { public string Name { get; set; } = ""; }
+            class Store
+            {
+                [Monitor] public void Put(Box<int> box, User user) { }
+            }
+            """,
+            ExpectedProperty("Box.Token", "Store.Put(Box<int>, User)"),
+            ExpectedProperty("Entity.Secret", "Store.Put(Box<int>, User)", 1));
 }
