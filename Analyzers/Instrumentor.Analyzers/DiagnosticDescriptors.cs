@@ -88,12 +88,12 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor SensitiveParameterCaptured = new(
         DiagnosticIds.SensitiveParameterCaptured,
-        "Parameter looks sensitive but is not marked [Sensitive]",
-        "Parameter '{0}' of monitored method '{1}' looks sensitive and its value is captured; mark it [Sensitive] or [NotCaptured]",
+        "Parameter or property looks sensitive but is not marked [Sensitive]",
+        "{0} '{1}' looks sensitive and its value is captured by monitored method '{2}'; mark it [Sensitive] or [NotCaptured]",
         DiagnosticIds.Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "The runtime masks parameters with sensitive-looking names, but only by name: a rename silently stores the value in clear. "
+        description: "The runtime masks parameters and summarized properties with sensitive-looking names, but only by name: a rename silently stores the value in clear. "
             + "[Sensitive] states the intent and survives renames; [NotCaptured] records nothing.",
         helpLinkUri: DiagnosticIds.HelpLinkBase + DiagnosticIds.SensitiveParameterCaptured + ".md");
 

@@ -37,7 +37,7 @@ public static class DiagnosticIds
     /// <summary>INSTR007: a monitored method is <c>async void</c>.</summary>
     public const string AsyncVoidMonitoredMethod = "INSTR007";
 
-    /// <summary>INSTR008: a parameter whose name looks sensitive is captured by value.</summary>
+    /// <summary>INSTR008: a parameter, or a property shown in an object summary, whose name looks sensitive is captured by value.</summary>
     public const string SensitiveParameterCaptured = "INSTR008";
 
     /// <summary>INSTR009: the compiler is too old for interceptors.</summary>

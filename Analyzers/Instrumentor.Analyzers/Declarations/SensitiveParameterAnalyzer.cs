@@ -7,7 +7,8 @@ namespace Instrumentor.Analyzers.Declarations;
 
 /// <summary>
 /// INSTR008: a parameter of a monitored method whose name looks sensitive, whose value would be stored, and that
-/// does not say so with <c>[Sensitive]</c> (on the parameter or its type) or <c>[NotCaptured]</c>.
+/// does not say so with <c>[Sensitive]</c> (on the parameter or its type) or <c>[NotCaptured]</c>. The same for a
+/// property of this compilation that an object summary of a monitored method's argument or result shows.
 /// </summary>
 /// <remarks>
 /// The runtime already masks these names, so nothing leaks today; the rule makes the intent explicit because
@@ -16,6 +17,19 @@ namespace Instrumentor.Analyzers.Declarations;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SensitiveParameterAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>The diagnostic property that says what is reported ("Parameter" or "Property"), for the code fix.</summary>
+    internal const string KindKey = "Kind";
+
+    internal const string ParameterKind = "Parameter";
+
+    internal const string PropertyKind = "Property";
+
+    private static readonly ImmutableDictionary<string, string?> s_parameterProperties =
+        ImmutableDictionary<string, string?>.Empty.Add(KindKey, ParameterKind);
+
+    private static readonly ImmutableDictionary<string, string?> s_propertyProperties =
+        ImmutableDictionary<string, string?>.Empty.Add(KindKey, PropertyKind);
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.SensitiveParameterCaptured);
@@ -34,7 +48,9 @@ public sealed class SensitiveParameterAnalyzer : DiagnosticAnalyzer
             }
 
             var monitored = new MonitoredMethods(symbols);
+            var summarized = new SummarizedProperties(start.Compilation, monitored);
             start.RegisterSymbolAction(symbol => Analyze(symbol, monitored), SymbolKind.Method);
+            start.RegisterSymbolAction(symbol => AnalyzeProperty(symbol, summarized, monitored.Symbols), SymbolKind.Property);
         });
     }
 
@@ -59,10 +75,39 @@ public sealed class SensitiveParameterAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.SensitiveParameterCaptured,
                     parameter.Locations[0],
+                    s_parameterProperties,
+                    ParameterKind,
                     parameter.Name,
                     method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
             }
         }
+    }
+
+    /// <summary>
+    /// A summarized property is masked by name exactly like a parameter, so the same rename risk applies. The name
+    /// check comes first: only then is the compilation's index of summarized properties built.
+    /// </summary>
+    private static void AnalyzeProperty(SymbolAnalysisContext context, SummarizedProperties summarized, InstrumentorSymbols symbols)
+    {
+        var property = (IPropertySymbol)context.Symbol;
+        if (!SensitiveNames.LooksSensitive(property.Name)
+            || property.Locations.IsEmpty || !property.Locations[0].IsInSource
+            || !ValueCapturedTypes.IsCapturedByValueInSummary(property.Type)
+            || InstrumentorSymbols.HasAttribute(property, symbols.Sensitive)
+            || InstrumentorSymbols.HasAttribute(property, symbols.NotCaptured)
+            || summarized.IsSensitiveType(property.Type)
+            || summarized.FindCapturingMethod(property) is not { } method)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.SensitiveParameterCaptured,
+            property.Locations[0],
+            s_propertyProperties,
+            PropertyKind,
+            property.ContainingType.Name + "." + property.Name,
+            method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
     }
 
     /// <summary>Name check first: it is the cheapest test and rules out almost every method.</summary>

@@ -21,6 +21,20 @@ internal static class ValueCapturedTypes
         return type.TypeKind == TypeKind.Enum || IsScalar(type) || (!IsCollectionShaped(type) && OverridesToString(type));
     }
 
+    /// <summary>
+    /// Whether a property of <paramref name="type"/> is stored as its content inside an object summary: there only
+    /// scalars and enums are (a nested object is recorded as its type name, a collection as its count).
+    /// </summary>
+    public static bool IsCapturedByValueInSummary(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        return type.TypeKind == TypeKind.Enum || IsScalar(type);
+    }
+
     private static bool IsScalar(ITypeSymbol type)
     {
         switch (type.SpecialType)

@@ -9,7 +9,10 @@ namespace Instrumentor.Analyzers.Tests.CodeFixes;
 public sealed class AddSensitiveAttributeCodeFixProviderTests
 {
     private static DiagnosticResult Expected(string parameter, string method, int markup = 0) =>
-        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments(parameter, method);
+        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments("Parameter", parameter, method);
+
+    private static DiagnosticResult ExpectedProperty(string property, string method, int markup = 0) =>
+        Verify<SensitiveParameterAnalyzer>.Diagnostic(DiagnosticDescriptors.SensitiveParameterCaptured, markup).WithArguments("Property", property, method);
 
     private static Task RunAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
         new InstrumentorCodeFixTest<SensitiveParameterAnalyzer, AddSensitiveAttributeCodeFixProvider>(source, fixedSource, expected).RunAsync();
@@ -119,4 +122,71 @@ public sealed class AddSensitiveAttributeCodeFixProviderTests
             Expected("apiKey", "Auth.Login(string, string, string)", 1),
             Expected("oldSecret", "Auth.Rotate(string, string)", 2),
             Expected("newSecret", "Auth.Rotate(string, string)", 3));
+
+    [Test]
+    public Task Property_gets_Sensitive_on_its_own_line_after_its_doc_comment() =>
+        RunAsync(
+            """
+            using Instrumentor;
+
+            class Account
+            {
+                public string Name { get; set; } = "";
+
+                /// <summary>The login secret.</summary>
+                public string {|#0:Password|} { get; set; } = "";
+            }
+
+            class Auth
+            {
+                [Monitor] public void Save(Account account) { }
+            }
+            """,
+            """
+            using Instrumentor;
+
+            class Account
+            {
+                public string Name { get; set; } = "";
+
+                /// <summary>The login secret.</summary>
+                [Sensitive]
+                public string Password { get; set; } = "";
+            }
+
+            class Auth
+            {
+                [Monitor] public void Save(Account account) { }
+            }
+            """,
+            ExpectedProperty("Account.Password", "Auth.Save(Account)"));
+
+    [Test]
+    public Task Fix_all_marks_record_positional_properties_with_the_property_target_and_parameters_plainly() =>
+        RunAsync(
+            """
+            namespace Shop;
+
+            record LoginRequest(string User, string {|#0:Password|}, string {|#1:ApiKey|});
+
+            class Auth
+            {
+                [Instrumentor.Monitor] public bool Login(LoginRequest request, string {|#2:token|}) => true;
+            }
+            """,
+            """
+            using Instrumentor;
+
+            namespace Shop;
+
+            record LoginRequest(string User, [property: Sensitive] string Password, [property: Sensitive] string ApiKey);
+
+            class Auth
+            {
+                [Instrumentor.Monitor] public bool Login(LoginRequest request, [Sensitive] string token) => true;
+            }
+            """,
+            ExpectedProperty("LoginRequest.Password", "Auth.Login(LoginRequest, string)"),
+            ExpectedProperty("LoginRequest.ApiKey", "Auth.Login(LoginRequest, string)", 1),
+            Expected("token", "Auth.Login(LoginRequest, string)", 2));
 }
