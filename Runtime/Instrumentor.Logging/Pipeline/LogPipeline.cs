@@ -21,6 +21,11 @@ internal sealed class LogPipeline : IAsyncDisposable
     private readonly int _batchSize;
     private readonly TimeSpan _interval;
     private readonly Task _worker;
+
+    // Wakes a lingering worker early: a logging thread that found the buffer full, a flush, the shutdown.
+    private readonly SemaphoreSlim _nudge = new(0, 1);
+    private static readonly TimeSpan MaxLinger = TimeSpan.FromMilliseconds(5);
+
     private int _disposed;
 
     internal LogPipeline(InstrumentorLoggerOptions options, IReadOnlyList<ILogOutput> outputs, LoggingCounters counters)
@@ -48,6 +53,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         if (!_channel.Writer.TryWrite(record))
         {
             Interlocked.Increment(ref Counters.Waited);
+            Nudge();
             try
             {
                 // Back-pressure instead of loss: the caller waits until the worker made room (or shutdown).
@@ -70,6 +76,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         try
         {
             await _channel.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            Nudge();
         }
         catch (ChannelClosedException)
         {
@@ -126,6 +133,41 @@ internal sealed class LogPipeline : IAsyncDisposable
             }
 
             await TickAsync(flushing: false).ConfigureAwait(false);
+            if (batch.Count > 0)
+            {
+                await LingerAsync(batchStarted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// While a batch is open, lets lines gather for a few milliseconds (never past the batch's interval) instead of
+    /// waiting on the channel again: a worker waiting on the channel is woken by the next write, and that wake-up
+    /// (a thread-pool hand-off) was paid on the logging thread for nearly every line. A full buffer, a flush or the
+    /// shutdown end the linger at once, so back-pressure and flushing are not slowed.
+    /// </summary>
+    private async Task LingerAsync(long batchStarted)
+    {
+        TimeSpan left = _interval - Stopwatch.GetElapsedTime(batchStarted);
+        TimeSpan linger = left < MaxLinger ? left : MaxLinger;
+        if (linger > TimeSpan.Zero)
+        {
+            await _nudge.WaitAsync(linger).ConfigureAwait(false);
+        }
+    }
+
+    private void Nudge()
+    {
+        try
+        {
+            if (_nudge.CurrentCount == 0)
+            {
+                _nudge.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another thread nudged first; one pending wake is enough.
         }
     }
 
@@ -194,6 +236,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
 
         _channel.Writer.TryComplete();
+        Nudge();
         try
         {
             await _worker.WaitAsync(timeout).ConfigureAwait(false);

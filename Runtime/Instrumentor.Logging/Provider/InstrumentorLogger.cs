@@ -13,6 +13,10 @@ namespace Instrumentor.Logging;
 /// </summary>
 internal sealed class InstrumentorLogger : ILogger
 {
+    // A builder per thread, reused line after line; null while a line of this thread uses it.
+    [ThreadStatic]
+    private static LogFieldBuilder? t_builder;
+
     private readonly string _category;
     private readonly ILogRecordSink _sink;
 
@@ -57,49 +61,56 @@ internal sealed class InstrumentorLogger : ILogger
         }
     }
 
-    private List<KeyValuePair<string, object?>> Fields<TState>(TState state)
+    private KeyValuePair<string, object?>[] Fields<TState>(TState state)
     {
-        var fields = new List<KeyValuePair<string, object?>>();
-        if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
+        IExternalScopeProvider? scopes = _sink.Scopes;
+        if (scopes is null && state is IReadOnlyList<KeyValuePair<string, object?>> list)
         {
-            for (int i = 0; i < pairs.Count; i++)
-            {
-                fields.Add(pairs[i]);
-            }
-        }
-        else if (state is IEnumerable<KeyValuePair<string, object?>> sequence)
-        {
-            fields.AddRange(sequence);
+            // The common LoggerMessage case without scopes: one array of exactly the state's size, no list.
+            return Copy(list);
         }
 
-        if (_sink.Scopes is { } scopes)
+        // A builder per thread, taken for the call (a scope's ToString that logs gets a fresh one): the pairs are
+        // gathered there and copied once into an array sized exactly, and the scope callback captures nothing, so
+        // neither a closure nor a delegate is allocated per line.
+        LogFieldBuilder builder = t_builder ?? new LogFieldBuilder();
+        t_builder = null;
+        try
         {
-            List<string>? texts = null;
-            scopes.ForEachScope(
-                (scope, _) =>
-                {
-                    // A dictionary or the pairs of a scope template (BeginScope("order {Id}", id)); a scope's template
-                    // is not the line's, so only its values become fields.
-                    if (scope is IEnumerable<KeyValuePair<string, object?>> scopePairs)
-                    {
-                        foreach (KeyValuePair<string, object?> pair in scopePairs)
-                        {
-                            if (pair.Key != "{OriginalFormat}")
-                            {
-                                fields.Add(pair);
-                            }
-                        }
-                    }
-                    else if (scope?.ToString() is { } text)
-                    {
-                        (texts ??= []).Add(text);
-                    }
-                },
-                (object?)null);
-            if (texts is not null)
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
             {
-                fields.Add(new KeyValuePair<string, object?>("scopes", texts.ToArray()));
+                for (int i = 0; i < pairs.Count; i++)
+                {
+                    builder.Fields.Add(pairs[i]);
+                }
             }
+            else if (state is IEnumerable<KeyValuePair<string, object?>> sequence)
+            {
+                builder.Fields.AddRange(sequence);
+            }
+
+            scopes?.ForEachScope(static (scope, b) => b.AddScope(scope), builder);
+            return builder.ToArray();
+        }
+        finally
+        {
+            builder.Clear();
+            t_builder = builder;
+        }
+    }
+
+    private static KeyValuePair<string, object?>[] Copy(IReadOnlyList<KeyValuePair<string, object?>> pairs)
+    {
+        int count = pairs.Count;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var fields = new KeyValuePair<string, object?>[count];
+        for (int i = 0; i < count; i++)
+        {
+            fields[i] = pairs[i];
         }
 
         return fields;
