@@ -22,7 +22,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     private const string Columns = "s.id, s.ts, s.trace_id, s.span_id, s.parent_span_id, s.status, s.duration_ns, s.thread_id, s.data, s.exception, s.site_id";
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly PostgresSiteCache _sites = new();
+    private readonly SiteCache _sites = new();
 
     public PostgresTraceQueries(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 

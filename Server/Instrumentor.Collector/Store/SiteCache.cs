@@ -1,11 +1,12 @@
 using System.Collections.Generic;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Instrumentor.Collector.Store.Sqlite;
+namespace Instrumentor.Collector.Store;
 
 /// <summary>
-/// The <c>site</c> table in memory. It is small (one row per method and service) and only grows, so span queries read
-/// <c>span</c> alone, in index order, and name the processes from here instead of joining.
+/// The <c>site</c> table in memory, for either store (SQLite or PostgreSQL: the same table and columns). It is small
+/// (one row per method and service) and only grows, so span queries read <c>span</c> alone, in index order, and name
+/// the processes from here instead of joining. Sites another writer added are loaded on first sight.
 /// </summary>
 internal sealed class SiteCache
 {
@@ -14,17 +15,22 @@ internal sealed class SiteCache
     private long _maxId;
 
     /// <summary>Loads the sites added since the last call.</summary>
-    public void Refresh(SqliteConnection connection)
+    public void Refresh(DbConnection connection)
     {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT id, process, process_group, service, source_file, source_line, signature FROM site WHERE id > $max ORDER BY id;";
-        command.Parameters.AddWithValue("$max", _maxId);
-        using SqliteDataReader reader = command.ExecuteReader();
+        using DbCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT id, process, process_group, service, source_file, source_line, signature FROM site WHERE id > @max ORDER BY id;";
+        DbParameter max = command.CreateParameter();
+        max.ParameterName = "@max";
+        max.Value = _maxId;
+        command.Parameters.Add(max);
         List<SiteInfo>? added = null;
-        while (reader.Read())
+        using (DbDataReader reader = command.ExecuteReader())
         {
-            (added ??= []).Add(new SiteInfo(reader.GetInt64(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5), Text(reader, 6)));
+            while (reader.Read())
+            {
+                (added ??= []).Add(new SiteInfo(reader.GetInt64(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
+                    reader.IsDBNull(5) ? null : reader.GetInt32(5), Text(reader, 6)));
+            }
         }
 
         if (added is null)
@@ -46,7 +52,7 @@ internal sealed class SiteCache
     }
 
     /// <summary>The site with <paramref name="id"/>, refreshing once if it is new.</summary>
-    public SiteInfo Get(SqliteConnection connection, long id)
+    public SiteInfo Get(DbConnection connection, long id)
     {
         if (_sites.TryGetValue(id, out SiteInfo? site))
         {
@@ -58,7 +64,7 @@ internal sealed class SiteCache
     }
 
     /// <summary>Reloads everything (a site's source location is filled in after its first spans).</summary>
-    public void Reload(SqliteConnection connection)
+    public void Reload(DbConnection connection)
     {
         lock (_gate)
         {
@@ -68,7 +74,7 @@ internal sealed class SiteCache
         Refresh(connection);
     }
 
-    private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+    private static string? Text(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     /// <summary>Every site (a snapshot).</summary>
     public IReadOnlyCollection<SiteInfo> All => _sites.Values;
