@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Data.Common;
+using System.Globalization;
+using System.Linq;
 
 namespace Instrumentor.Collector.Store;
 
@@ -73,6 +76,31 @@ internal sealed class SiteCache
 
         Refresh(connection);
     }
+
+    /// <summary>The ids of the sites of <paramref name="process"/> and/or <paramref name="service"/>, in order; null for no filter.</summary>
+    public List<long>? Matching(string? process, string? service)
+    {
+        if (process is null && service is null)
+        {
+            return null;
+        }
+
+        return All
+            .Where(s => (process is null || s.Process == process) && (service is null || s.Service == service))
+            .Select(s => s.Id).Order().ToList();
+    }
+
+    /// <summary>The ids of the sites whose process name contains <paramref name="text"/> (any case), in order.</summary>
+    public List<long> MatchingLike(string text) =>
+        All.Where(s => s.Process.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(s => s.Id).Order().ToList();
+
+    /// <summary>The SQL condition on <c>s.site_id</c> for <see cref="Matching"/>'s answer (empty for no filter).</summary>
+    public static string Condition(List<long>? siteIds) => siteIds switch
+    {
+        null => "",
+        [long one] => " AND s.site_id = " + one.ToString(CultureInfo.InvariantCulture),
+        _ => " AND s.site_id IN (" + string.Join(',', siteIds) + ")",
+    };
 
     private static string? Text(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 

@@ -31,13 +31,13 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
         _sites.Refresh(connection);
-        List<long>? siteIds = MatchingSites(filter.Process, filter.Service);
+        List<long>? siteIds = _sites.Matching(filter.Process, filter.Service);
         if (siteIds is { Count: 0 })
         {
             return ([], false);
         }
 
-        List<long>? searchSites = filter.Search is { } q ? MatchingSitesLike(q) : null;
+        List<long>? searchSites = filter.Search is { } q ? _sites.MatchingLike(q) : null;
         var items = new List<SpanItem>(filter.Limit + 1);
         if (siteIds is not null && siteIds.Count <= MaxMergedSites)
         {
@@ -125,7 +125,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
             return [];
         }
 
-        List<long>? siteIds = MatchingSites(process, null);
+        List<long>? siteIds = _sites.Matching(process, null);
         if (siteIds is { Count: 0 })
         {
             return [];
@@ -140,7 +140,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
                    percentile_disc(0.99) WITHIN GROUP (ORDER BY s.duration_ns)
             FROM span s JOIN site ON site.id = s.site_id
             CROSS JOIN LATERAL (SELECT least(greatest(floor((extract(epoch FROM s.ts) * 1000000 - @from) / @width), 0), @last)::integer AS bucket) b
-            WHERE s.ts >= @fromTs AND s.ts < @toTs{{SiteCondition(siteIds)}}
+            WHERE s.ts >= @fromTs AND s.ts < @toTs{{SiteCache.Condition(siteIds)}}
             GROUP BY GROUPING SETS ((site.process), (site.process, b.bucket));
             """, connection);
         long width = Math.Max(1, (to - from + buckets - 1) / buckets);
@@ -294,9 +294,9 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
         _sites.Refresh(connection);
-        List<long>? siteIds = MatchingSites(filter.Process, filter.Service);
+        List<long>? siteIds = _sites.Matching(filter.Process, filter.Service);
         using NpgsqlCommand command = PageCommand(connection, filter, siteIds is { Count: <= MaxMergedSites and > 0 } ? [siteIds[0]] : siteIds,
-            filter.Search is { } q ? MatchingSitesLike(q) : null);
+            filter.Search is { } q ? _sites.MatchingLike(q) : null);
         command.CommandText = "EXPLAIN " + command.CommandText;
         var plan = new StringBuilder();
         using NpgsqlDataReader reader = command.ExecuteReader();
@@ -337,7 +337,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
             sql.Append(filter.Status == "ERR" ? " AND s.status = 'ERR'" : " AND s.status = 'OK'");
         }
 
-        sql.Append(SiteCondition(siteIds));
+        sql.Append(SiteCache.Condition(siteIds));
         if (filter.Search is { } q)
         {
             // ILIKE: the SQLite store's LIKE is case-insensitive too.
@@ -356,28 +356,6 @@ internal sealed class PostgresTraceQueries : ITraceQueries
         command.CommandText = sql.ToString();
         return command;
     }
-
-    private static string SiteCondition(List<long>? siteIds) => siteIds switch
-    {
-        null => "",
-        [long one] => " AND s.site_id = " + one.ToString(CultureInfo.InvariantCulture),
-        _ => " AND s.site_id IN (" + string.Join(',', siteIds) + ")",
-    };
-
-    private List<long>? MatchingSites(string? process, string? service)
-    {
-        if (process is null && service is null)
-        {
-            return null;
-        }
-
-        return _sites.All
-            .Where(s => (process is null || s.Process == process) && (service is null || s.Service == service))
-            .Select(s => s.Id).Order().ToList();
-    }
-
-    private List<long> MatchingSitesLike(string text) =>
-        _sites.All.Where(s => s.Process.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(s => s.Id).Order().ToList();
 
     private static (long From, long To) Range(NpgsqlConnection connection, long? from, long? to)
     {

@@ -42,13 +42,13 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     {
         using SqliteConnection connection = Open();
         _sites.Refresh(connection);
-        List<long>? siteIds = MatchingSites(filter.Process, filter.Service);
+        List<long>? siteIds = _sites.Matching(filter.Process, filter.Service);
         if (siteIds is { Count: 0 })
         {
             return ([], false);
         }
 
-        List<long>? searchSites = filter.Search is { } q ? MatchingSitesLike(q) : null;
+        List<long>? searchSites = filter.Search is { } q ? _sites.MatchingLike(q) : null;
         var items = new List<SpanItem>(filter.Limit + 1);
         if (siteIds is not null && siteIds.Count <= MaxMergedSites)
         {
@@ -164,13 +164,13 @@ internal sealed class SqliteTraceQueries : ITraceQueries
             return [];
         }
 
-        List<long>? siteIds = MatchingSites(process, null);
+        List<long>? siteIds = _sites.Matching(process, null);
         if (siteIds is { Count: 0 })
         {
             return [];
         }
 
-        if (useRollups && Rollup.RollupStats.TryStats(connection, from, to, SiteCondition(siteIds), buckets, site => _sites.Get(connection, site).Process,
+        if (useRollups && Rollup.RollupStats.TryStats(connection, from, to, SiteCache.Condition(siteIds), buckets, site => _sites.Get(connection, site).Process,
                 RollupMinSpans) is { } rolledUp)
         {
             fromRollups = true;
@@ -179,7 +179,7 @@ internal sealed class SqliteTraceQueries : ITraceQueries
 
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT s.site_id, s.ts, s.status, s.duration_ns FROM span s WHERE s.ts >= $from AND s.ts < $to"
-            + SiteCondition(siteIds) + ";";
+            + SiteCache.Condition(siteIds) + ";";
         command.Parameters.AddWithValue("$from", StoreText.Timestamp(from));
         command.Parameters.AddWithValue("$to", StoreText.Timestamp(to));
         var perSite = new Dictionary<long, ProcessStats>();
@@ -305,9 +305,9 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     {
         using SqliteConnection connection = Open();
         _sites.Refresh(connection);
-        List<long>? siteIds = MatchingSites(filter.Process, filter.Service);
+        List<long>? siteIds = _sites.Matching(filter.Process, filter.Service);
         using SqliteCommand command = PageCommand(connection, filter, siteIds is { Count: <= MaxMergedSites and > 0 } ? [siteIds[0]] : siteIds,
-            filter.Search is { } q ? MatchingSitesLike(q) : null);
+            filter.Search is { } q ? _sites.MatchingLike(q) : null);
         return Explain(connection, command);
     }
 
@@ -386,7 +386,7 @@ internal sealed class SqliteTraceQueries : ITraceQueries
             sql.Append(filter.Status == "ERR" ? " AND s.status = 'ERR'" : " AND s.status = 'OK'");
         }
 
-        sql.Append(SiteCondition(siteIds));
+        sql.Append(SiteCache.Condition(siteIds));
         if (filter.Search is { } q)
         {
             command.Parameters.AddWithValue("$q", "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
@@ -404,28 +404,6 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         command.CommandText = sql.ToString();
         return command;
     }
-
-    private static string SiteCondition(List<long>? siteIds) => siteIds switch
-    {
-        null => "",
-        [long one] => " AND s.site_id = " + one.ToString(CultureInfo.InvariantCulture),
-        _ => " AND s.site_id IN (" + string.Join(',', siteIds) + ")",
-    };
-
-    private List<long>? MatchingSites(string? process, string? service)
-    {
-        if (process is null && service is null)
-        {
-            return null;
-        }
-
-        return _sites.All
-            .Where(s => (process is null || s.Process == process) && (service is null || s.Service == service))
-            .Select(s => s.Id).Order().ToList();
-    }
-
-    private List<long> MatchingSitesLike(string text) =>
-        _sites.All.Where(s => s.Process.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(s => s.Id).Order().ToList();
 
     private static (long From, long To) Range(SqliteConnection connection, long? from, long? to)
     {
