@@ -268,11 +268,17 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     public StoreFacts Facts(long recentSinceMicroseconds)
     {
         using SqliteConnection connection = Open();
+        // One snapshot for the total and the rest; the total comes from the rollups' running count when the store has
+        // one (counting the span table grows with the store), else from the table.
+        using SqliteTransaction snapshot = connection.BeginTransaction(deferred: true);
+        long? total = Rollup.RollupCount.TryCount(connection, snapshot);
         using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = snapshot;
         command.CommandText = """
-            SELECT (SELECT count(*) FROM span), (SELECT min(ts) FROM span), (SELECT max(ts) FROM span),
+            SELECT coalesce($total, (SELECT count(*) FROM span)), (SELECT min(ts) FROM span), (SELECT max(ts) FROM span),
                    (SELECT count(*) FROM span WHERE ts >= $since), (SELECT count(*) FROM span WHERE status = 'ERR' AND ts >= $since);
             """;
+        command.Parameters.AddWithValue("$total", total is { } t ? t : DBNull.Value);
         command.Parameters.AddWithValue("$since", StoreText.Timestamp(recentSinceMicroseconds));
         using SqliteDataReader reader = command.ExecuteReader();
         reader.Read();

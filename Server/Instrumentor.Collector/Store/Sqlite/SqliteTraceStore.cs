@@ -60,7 +60,7 @@ internal sealed class SqliteTraceStore : ITraceStore
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
             SqliteSchema.Migrate(connection);
-            Execute(connection, Rollup.StatsRollup.Schema);
+            Rollup.StatsRollup.EnsureSchema(connection);
             return new SqliteTraceStore(full, connection);
         }
         catch (SqliteException e)
@@ -141,10 +141,19 @@ internal sealed class SqliteTraceStore : ITraceStore
     /// <inheritdoc />
     public int PurgeOlderThan(long cutoffUnixMicroseconds, int limit)
     {
-        // The runtime's purge: oldest first through span_ts, and batch ids as old as their spans at the end of a round.
-        int deleted = _spans.Purge(cutoffUnixMicroseconds, limit);
-        Run("DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < $cutoff ORDER BY ts LIMIT $limit);",
-            ("$cutoff", StoreText.Timestamp(cutoffUnixMicroseconds)), ("$limit", limit));
+        // As the runtime purges its store (oldest first through span_ts, and batch ids as old as their spans at the end
+        // of a round), on the collector's connection, so the rollups lose the purged spans in the same transaction.
+        string cutoff = StoreText.Timestamp(cutoffUnixMicroseconds);
+        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+        int deleted = Rollup.RollupPurge.DeleteSpans(_connection, transaction, "SELECT id FROM span WHERE ts < $cutoff ORDER BY ts LIMIT $limit",
+            ("$cutoff", cutoff), ("$limit", limit));
+        if (deleted < limit)
+        {
+            Run(transaction, "DELETE FROM ingest_batch WHERE committed < $cutoff;", ("$cutoff", cutoff));
+        }
+
+        Run(transaction, "DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < $cutoff ORDER BY ts LIMIT $limit);", ("$cutoff", cutoff), ("$limit", limit));
+        transaction.Commit();
         return deleted;
     }
 
@@ -152,7 +161,7 @@ internal sealed class SqliteTraceStore : ITraceStore
     public int PurgeOldest(int limit)
     {
         using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
-        int deleted = Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span ORDER BY ts LIMIT $limit);", ("$limit", limit));
+        int deleted = Rollup.RollupPurge.DeleteSpans(_connection, transaction, "SELECT id FROM span ORDER BY ts LIMIT $limit", ("$limit", limit));
         // Logs go with the spans of their time: everything older than the oldest span left (all of them when none is).
         Run(transaction, """
             DELETE FROM log WHERE id IN (SELECT id FROM log WHERE ts < coalesce((SELECT min(ts) FROM span), '9999') ORDER BY ts LIMIT $limit);
@@ -167,9 +176,9 @@ internal sealed class SqliteTraceStore : ITraceStore
     {
         using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
         int deleted = cutoffUnixMicroseconds is { } cutoff
-            ? Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE ts < $cutoff AND id <= $through ORDER BY ts LIMIT $limit);",
+            ? Rollup.RollupPurge.DeleteSpans(_connection, transaction, "SELECT id FROM span WHERE ts < $cutoff AND id <= $through ORDER BY ts LIMIT $limit",
                 ("$cutoff", StoreText.Timestamp(cutoff)), ("$through", throughSpanId), ("$limit", limit))
-            : Run(transaction, "DELETE FROM span WHERE id IN (SELECT id FROM span WHERE id <= $through ORDER BY ts LIMIT $limit);",
+            : Rollup.RollupPurge.DeleteSpans(_connection, transaction, "SELECT id FROM span WHERE id <= $through ORDER BY ts LIMIT $limit",
                 ("$through", throughSpanId), ("$limit", limit));
         string floor = cutoffUnixMicroseconds is { } c ? StoreText.Timestamp(c) : "9999";
         Run(transaction, """

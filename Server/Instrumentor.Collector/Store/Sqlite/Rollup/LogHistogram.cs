@@ -20,6 +20,10 @@ internal sealed class LogHistogram
     private static readonly double s_logGamma = Math.Log(Gamma);
 
     private long[]? _counts;
+    // The lowest and highest non-empty bucket: merges, percentiles and encoding walk only that span (a minute of one
+    // method holds a few neighbouring buckets, not 770).
+    private int _low = Buckets;
+    private int _high = -1;
 
     /// <summary>Durations counted.</summary>
     public long Total { get; private set; }
@@ -37,7 +41,7 @@ internal sealed class LogHistogram
             return;
         }
 
-        for (int b = 0; b < Buckets; b++)
+        for (int b = other._low; b <= other._high; b++)
         {
             if (other._counts[b] != 0)
             {
@@ -51,6 +55,8 @@ internal sealed class LogHistogram
         _counts ??= new long[Buckets];
         _counts[bucket] += count;
         Total += count;
+        _low = Math.Min(_low, bucket);
+        _high = Math.Max(_high, bucket);
     }
 
     /// <summary>Nearest-rank percentile in milliseconds (the bucket's geometric middle); null when empty.</summary>
@@ -63,7 +69,7 @@ internal sealed class LogHistogram
 
         long rank = Math.Max(1, (long)Math.Ceiling(p * Total));
         long seen = 0;
-        for (int b = 0; b < Buckets; b++)
+        for (int b = _low; b <= _high; b++)
         {
             seen += _counts[b];
             if (seen >= rank)
@@ -84,7 +90,7 @@ internal sealed class LogHistogram
         }
 
         var bytes = new List<byte>(64);
-        for (int b = 0; b < Buckets; b++)
+        for (int b = _low; b <= _high; b++)
         {
             if (_counts[b] != 0)
             {

