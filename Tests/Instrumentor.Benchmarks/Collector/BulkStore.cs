@@ -6,7 +6,8 @@ namespace Instrumentor.Benchmarks.Collector;
 /// <summary>
 /// Fills a store fast for the alert and purge measurements: the schema comes from the runtime's own sink (so it is the
 /// real one, indexes included), the rows from one recursive SQL insert per million (no per-row round trip): spans in
-/// time order over a window ending at a given time, 1 % ERR, 20 sites, time-ordered trace ids, 2 values each.
+/// time order over a window ending at a given time, 1 % ERR, 20 sites, time-ordered trace ids, 2 values each, traces of
+/// a root and three children in other sites.
 /// </summary>
 internal static class BulkStore
 {
@@ -37,7 +38,8 @@ internal static class BulkStore
             using SqliteTransaction transaction = connection.BeginTransaction();
             using SqliteCommand insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            // ts as store text from microseconds; ids unique; trace ids grow with time like UUIDv7.
+            // ts as store text from microseconds; ids unique; trace ids grow with time like UUIDv7. Traces of 4 spans:
+            // the first is the root, the other three its children (so the dependency graph has edges between processes).
             insert.CommandText = """
                 INSERT INTO span (id, ts, site_id, instance_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data, exception)
                 WITH RECURSIVE n(i) AS (SELECT $from UNION ALL SELECT i + 1 FROM n WHERE i < $to)
@@ -45,7 +47,8 @@ internal static class BulkStore
                        strftime('%Y-%m-%d %H:%M:%S', ($start + CAST(i * $step AS INTEGER)) / 1000000, 'unixepoch')
                            || printf('.%06d', ($start + CAST(i * $step AS INTEGER)) % 1000000),
                        1001 + i % 20, NULL,
-                       printf('%016x%016x', $start + CAST(i * $step AS INTEGER), i), printf('%016x', i * 2654435761 % 9223372036854775807), NULL,
+                       printf('%016x%016x', $start + CAST((i - i % 4) * $step AS INTEGER), i - i % 4), printf('%016x', i * 2654435761 % 9223372036854775807),
+                       CASE WHEN i % 4 = 0 THEN NULL ELSE printf('%016x', (i - i % 4) * 2654435761 % 9223372036854775807) END,
                        CASE WHEN i % 100 = 7 THEN 'ERR' ELSE 'OK' END, 420000, 12,
                        '[{"n":"quantity","v":"3"},{"n":"result","o":1,"v":"44.00"}]',
                        CASE WHEN i % 100 = 7 THEN 'System.InvalidOperationException: bench' ELSE NULL END

@@ -20,7 +20,8 @@ namespace Instrumentor.Benchmarks.Collector;
 /// run a few times, and a server that has been up for a while answers with that code (without the warm-up a query
 /// asked 6 times is measured mostly on its first, unoptimized code: 71 ms instead of 12 ms for stats over 24 h).
 /// The queries are the ones the collector's budget names: the newest page, one process with status ERR, a page deep in
-/// the past (via <c>to</c> and then its cursor), stats over 24 h (all processes and one), a trace by id, and
+/// the past (via <c>to</c> and then its cursor), stats over 24 h (all processes and one), the dependency graph (a 1 h
+/// window, as the dashboard asks by default, and the whole store), a trace by id, and
 /// <c>/api/status</c> (the dashboard's status bar asks for it every 2 s).
 /// </summary>
 internal static class CollectorQueryRun
@@ -32,7 +33,7 @@ internal static class CollectorQueryRun
         long spans = CollectorLoadRun.Option(args, "--spans", 1_000_000);
         int runs = CollectorLoadRun.Option(args, "--runs", 50);
         s_warmup = CollectorLoadRun.Option(args, "--warmup", 10);
-        string path = CollectorLoadRun.Text(args, "--db") ?? Path.Combine(Path.GetTempPath(), $"instrumentor-collector-queries-{spans}.db");
+        string path = CollectorLoadRun.Text(args, "--db") ?? Path.Combine(Path.GetTempPath(), $"instrumentor-collector-queries-v2-{spans}.db");
         Console.WriteLine($"# Query API on {spans:N0} spans: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, {Environment.ProcessorCount} cores, load average {Measure.LoadAverage()}");
         DateTimeOffset end = DateTimeOffset.UtcNow;
         if (!File.Exists(path))
@@ -82,6 +83,10 @@ internal static class CollectorQueryRun
 
         await Report(client, "`/api/stats`, all processes, 24 h", runs, _ => $"/api/stats?from={from24h}").ConfigureAwait(false);
         await Report(client, "`/api/stats`, one process, 24 h", runs, _ => $"/api/stats?process=Bench.Service7.Call&from={from24h}").ConfigureAwait(false);
+        string hourFrom = ts(end.AddHours(-3));
+        string hourTo = ts(end.AddHours(-2));
+        await Report(client, "`/api/graph`, a 1 h window", runs, _ => $"/api/graph?from={hourFrom}&to={hourTo}").ConfigureAwait(false);
+        await Report(client, "`/api/graph`, everything (24 h)", runs, _ => "/api/graph").ConfigureAwait(false);
         await Report(client, "trace by id (`/api/traces/{id}`)", runs, i => "/api/traces/" + traceIds[i % traceIds.Length]).ConfigureAwait(false);
         await Report(client, "`/api/status`", runs, _ => "/api/status").ConfigureAwait(false);
         Console.WriteLine();

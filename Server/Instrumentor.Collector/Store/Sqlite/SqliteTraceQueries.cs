@@ -214,11 +214,25 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     }
 
     /// <inheritdoc />
-    public GraphAnswer Graph(long? fromMicroseconds, long? toMicroseconds)
+    public GraphAnswer Graph(long? fromMicroseconds, long? toMicroseconds) => Graph(fromMicroseconds, toMicroseconds, useRollups: true, out _);
+
+    /// <summary>
+    /// The graph over the range, from the rollups for a range of more than <see cref="RollupMinSpans"/> folded spans
+    /// (<see cref="Rollup.RollupGraph"/>), else by joining each child span to its parent. fromRollups: which (tests).
+    /// </summary>
+    internal GraphAnswer Graph(long? fromMicroseconds, long? toMicroseconds, bool useRollups, out bool fromRollups)
     {
+        fromRollups = false;
         using SqliteConnection connection = Open();
         _sites.Refresh(connection);
         (long from, long to) = Range(connection, fromMicroseconds, toMicroseconds);
+        if (useRollups && to > from
+            && Rollup.RollupGraph.TryGraph(connection, from, to, site => _sites.Get(connection, site).Process, RollupMinSpans) is { } rolledUp)
+        {
+            fromRollups = true;
+            return rolledUp;
+        }
+
         var nodes = new Dictionary<string, (long Count, long Errors, string Last)>(StringComparer.Ordinal);
         var edges = new Dictionary<(string, string), (long Count, string Last)>();
         using (SqliteCommand command = connection.CreateCommand())

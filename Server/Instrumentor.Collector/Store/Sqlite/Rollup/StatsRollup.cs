@@ -45,8 +45,17 @@ internal static class StatsRollup
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = Schema;
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'stats_edge_minute';";
+        bool hadEdges = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        command.CommandText = Schema + EdgeRollup.Schema;
         command.ExecuteNonQuery();
+        if (!hadEdges)
+        {
+            // Rollups an earlier collector folded have no edges: fold the store again from the start (in the
+            // background; stats and the graph read the spans until the fold has caught up).
+            command.CommandText = "DELETE FROM stats_minute; UPDATE stats_rollup_state SET last_id = 0 WHERE id = 1;";
+            command.ExecuteNonQuery();
+        }
         command.CommandText = "SELECT count(*) FROM pragma_table_info('stats_rollup_state') WHERE name = 'spans_total';";
         if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
@@ -54,6 +63,12 @@ internal static class StatsRollup
                 ALTER TABLE stats_rollup_state ADD COLUMN spans_total INTEGER NOT NULL DEFAULT 0;
                 UPDATE stats_rollup_state SET spans_total = (SELECT coalesce(sum(spans), 0) FROM stats_minute);
                 """;
+            command.ExecuteNonQuery();
+        }
+
+        if (!hadEdges)
+        {
+            command.CommandText = "UPDATE stats_rollup_state SET spans_total = 0 WHERE id = 1;";
             command.ExecuteNonQuery();
         }
 
@@ -71,12 +86,13 @@ internal static class StatsRollup
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         long last = Scalar(connection, transaction, "SELECT last_id FROM stats_rollup_state WHERE id = 1;") ?? 0;
         var minutes = new Dictionary<(long Site, long Minute), Aggregate>();
+        var spans = new List<EdgeRollup.FoldedSpan>();
         long highest = last;
         int folded = 0;
         using (SqliteCommand read = connection.CreateCommand())
         {
             read.Transaction = transaction;
-            read.CommandText = "SELECT id, site_id, ts, status, duration_ns FROM span WHERE id > $last ORDER BY id LIMIT $limit;";
+            read.CommandText = "SELECT id, site_id, ts, status, duration_ns, trace_id, span_id, parent_span_id FROM span WHERE id > $last ORDER BY id LIMIT $limit;";
             read.Parameters.AddWithValue("$last", last);
             read.Parameters.AddWithValue("$limit", limit);
             using SqliteDataReader reader = read.ExecuteReader();
@@ -96,6 +112,8 @@ internal static class StatsRollup
                 }
 
                 aggregate.Add(reader.GetString(3) == "ERR", reader.IsDBNull(4) ? null : reader.GetInt64(4));
+                spans.Add(new EdgeRollup.FoldedSpan(highest, key.Item1, reader.GetString(2), minute, reader.GetString(5), reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
                 folded++;
             }
         }
@@ -103,6 +121,7 @@ internal static class StatsRollup
         if (folded > 0)
         {
             Merge(connection, transaction, minutes);
+            EdgeRollup.Fold(connection, transaction, spans, last, highest);
             using SqliteCommand state = connection.CreateCommand();
             state.Transaction = transaction;
             state.CommandText = "UPDATE stats_rollup_state SET last_id = $id, spans_total = spans_total + $folded WHERE id = 1;";
@@ -181,6 +200,7 @@ internal static class StatsRollup
         }
 
         drop.ExecuteNonQuery();
+        EdgeRollup.DropPurged(connection, transaction, ts is string t ? Math.Floor(StoreText.ParseTimestamp(t) / (double)MicrosecondsPerMinute) : 0, ts as string);
     }
 
     private static long? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
