@@ -73,16 +73,24 @@ internal static class RollupStats
         using (SqliteCommand rollups = connection.CreateCommand())
         {
             rollups.Transaction = snapshot;
-            rollups.CommandText = "SELECT s.site_id, s.minute, s.spans, s.errors, s.hist FROM stats_minute s WHERE s.minute >= $from AND s.minute < $to"
-                + siteCondition + ";";
+            // SQLite groups the minutes into the answer's time buckets (a minute counts in the bucket where it starts, as
+            // BucketOf): one row per method and bucket instead of one per minute, the counts summed and the histograms
+            // concatenated (an encoded histogram is a list of (bucket, count) pairs, so a concatenation of them is their
+            // sum). Reading each of 28,800 minute rows through the ADO.NET reader cost more than all the rest.
+            rollups.CommandText = "SELECT s.site_id, min(max((s.minute * $minute - $fromUs) / $width, 0), $last) AS bucket, sum(s.spans), sum(s.errors),"
+                + " CAST(group_concat(s.hist, '') AS BLOB) FROM stats_minute s WHERE s.minute >= $from AND s.minute < $to"
+                + siteCondition + " GROUP BY s.site_id, bucket;";
             rollups.Parameters.AddWithValue("$from", fullFrom / minute);
             rollups.Parameters.AddWithValue("$to", fullTo / minute);
+            rollups.Parameters.AddWithValue("$minute", minute);
+            rollups.Parameters.AddWithValue("$fromUs", from);
+            rollups.Parameters.AddWithValue("$width", width);
+            rollups.Parameters.AddWithValue("$last", buckets - 1);
             using SqliteDataReader reader = rollups.ExecuteReader();
             while (reader.Read())
             {
                 Process p = Of(reader.GetInt64(0));
-                int bucket = BucketOf(reader.GetInt64(1) * minute);
-                p.AddRollup(bucket, reader.GetInt64(2), reader.GetInt64(3), (byte[])reader.GetValue(4));
+                p.AddRollup((int)reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4));
             }
         }
 
