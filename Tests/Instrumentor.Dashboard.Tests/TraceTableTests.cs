@@ -39,6 +39,28 @@ public sealed class TraceTableTests : DashboardTest
     }
 
     [Test]
+    public async Task Service_filter_narrows_the_table_to_that_service_and_goes_into_the_url()
+    {
+        await OpenAsync();
+        await Expect(Rows).ToHaveCountAsync(50);
+        await Expect(Rows.First.Locator(".row-service")).ToHaveTextAsync(Ingest.SystemName);
+
+        await ByTestId("filter-service").FillAsync(Ingest.SystemName);
+        await ByTestId("filter-service").PressAsync("Enter");
+
+        await Expect(Page).ToHaveURLAsync(new Regex($"service={Ingest.SystemName}"));
+        await Expect(Rows).ToHaveCountAsync(50);
+        await Expect(Rows.Locator(".row-service").Filter(new() { HasNotText = Ingest.SystemName })).ToHaveCountAsync(0);
+
+        await ByTestId("filter-service").FillAsync("no-such-service");
+        await ByTestId("filter-service").PressAsync("Enter");
+
+        await Expect(Rows).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".table-message")).ToHaveTextAsync("No span matches these filters.");
+        await ScreenshotAsync("trace-table-service-filter");
+    }
+
+    [Test]
     public async Task Status_filter_shows_only_failed_spans()
     {
         await OpenAsync();
