@@ -20,7 +20,7 @@ internal sealed class BrowserProbe(IBrowser browser, DashboardSide side, string 
         TimezoneId = "UTC",
     };
 
-    /// <summary>A cold context (no cache) opens the trace list: navigation start → at least 10 rows painted.</summary>
+    /// <summary>A cold context (no cache) opens the trace list: navigation start → at least 10 rows painted in the window.</summary>
     public async Task<double> FirstListLoadAsync(bool keep)
     {
         await using var context = await browser.NewContextAsync(s_context);
@@ -100,8 +100,8 @@ internal sealed class BrowserProbe(IBrowser browser, DashboardSide side, string 
     {
         Directory.CreateDirectory(artifacts);
         var name = $"{side.Name.ToLowerInvariant()}-{view}";
-        // A frame later, so what was just put in the page is painted in the picture.
-        await page.WaitForTimeoutAsync(300);
+        // A moment later, so the picture shows the view settled (not part of any timing).
+        await page.WaitForTimeoutAsync(1_000);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, name + ".png") });
         // The page's markup next to its picture: where to look when a probe script stops matching.
         await File.WriteAllTextAsync(Path.Combine(artifacts, name + ".html"), await page.ContentAsync());

@@ -24,6 +24,9 @@ internal sealed record DashboardSide(
 {
     private const string Searched = ShopTraces.SearchedRoute;
 
+    /// <summary>Rows count only where a user sees them: inside the window, laid out (a virtualized grid keeps empty placeholders).</summary>
+    private const string InView = "const inView = e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom > 0 && r.top < innerHeight; };";
+
     /// <summary>Ours: one row per span; the detail modal of a row links to the trace's waterfall.</summary>
     public static DashboardSide Instrumentor(Uri baseAddress) => new(
         "Instrumentor",
@@ -31,7 +34,7 @@ internal sealed record DashboardSide(
         "",
         trace => $"?view=trace&trace={trace}",
         (trace, span) => $"?view=trace&trace={trace}&span={span}",
-        "() => document.querySelectorAll('[data-testid=trace-row]').length",
+        $"() => {{ {InView} return [...document.querySelectorAll('[data-testid=trace-row]')].filter(inView).length; }}",
         $"() => {{ const rows = [...document.querySelectorAll('[data-testid=trace-row]')]; return rows.length > 0 && rows.every(r => r.textContent.toLowerCase().includes('{Searched}')); }}",
         "[data-testid=filter-search]",
         $"() => document.querySelectorAll('[data-testid=waterfall-row]').length >= {ShopTraces.SpansPerTrace}",
@@ -49,7 +52,7 @@ internal sealed record DashboardSide(
         "traces",
         trace => $"traces/detail/{trace}",
         (trace, span) => $"traces/detail/{trace}?spanId={span}",
-        "() => document.querySelectorAll('tr.fluent-data-grid-row .trace-name-content').length",
+        $"() => {{ {InView} return [...document.querySelectorAll('tr.fluent-data-grid-row .trace-name-content')].filter(inView).length; }}",
         $"() => {{ const names = [...document.querySelectorAll('tr.fluent-data-grid-row .trace-name-content')]; return names.length > 0 && names.every(n => n.textContent.toLowerCase().includes('{Searched}')); }}",
         "fluent-text-input[name=traces-search] input",
         "() => { const t = document.body?.innerText ?? ''; return t.includes('PaymentGateway.Charge') && t.includes('TaxService.Rate'); }",

@@ -80,7 +80,7 @@ internal sealed class ShopTraces : IDisposable
         DateTime After(double ms) => time = time.AddMilliseconds(ms);
 
         Activity root = Start("frontend", route, ActivityKind.Server, default, start,
-            ("http.request.method", route.Split(' ')[0]), ("url.path", route.Replace("{id}", order, StringComparison.Ordinal)), ("user.id", customer));
+            ("http.request.method", route.Split(' ')[0]), ("url.path", route.Split(' ')[1].Replace("{id}", order, StringComparison.Ordinal)), ("user.id", customer));
         Activity call = Start("frontend", "HTTP GET orders", ActivityKind.Client, root.Context, After(0.4), ("server.address", "orders"), ("http.request.method", "GET"));
         Activity orders = Start("orders", "GET /api/orders/{id}", ActivityKind.Server, call.Context, After(0.6), ("order.id", order), ("http.request.method", "GET"));
         Activity load = Start("orders", "OrderRepository.Load", ActivityKind.Internal, orders.Context, After(0.2), ("order.id", order));

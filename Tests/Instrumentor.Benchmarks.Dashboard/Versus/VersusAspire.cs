@@ -87,7 +87,7 @@ internal static class VersusAspire
             var text = measured.Count == 0 ? "not shown" : $"{Program.Percentile(measured, 50):N0} ms (max {measured.Max():N0})";
             return failed == 0 ? text : $"{text}, {failed} of {times[side][key].Count} runs not shown within 60 s";
         }
-        Row($"trace list, first load in a cold browser context (navigation → 10 rows painted; median of {runs})", Median(0, "list"), Median(1, "list"));
+        Row($"trace list, first load in a cold browser context (navigation → 10 rows painted in the window; median of {runs})", Median(0, "list"), Median(1, "list"));
         Row("one trace by its URL, cold context (navigation → its 10 spans shown)", Median(0, "trace"), Median(1, "trace"));
         Row("a failed span by its URL, cold context (navigation → its exception text shown)", Median(0, "error"), Median(1, "error"));
         Row($"text filter \"{ShopTraces.SearchedRoute}\" on the loaded list (type + Enter → only matching rows)", Median(0, "filter"), Median(1, "filter"));
