@@ -61,6 +61,20 @@ public sealed class TraceTableTests : DashboardTest
     }
 
     [Test]
+    public async Task A_rows_trace_link_opens_its_whole_trace_in_one_click()
+    {
+        await OpenAsync();
+        var row = Rows.Nth(3);
+        var spanId = await row.GetAttributeAsync("data-span-id");
+
+        await row.Locator("[data-testid='row-trace-link']").ClickAsync();
+
+        await Expect(Page).ToHaveURLAsync(new Regex("view=trace&trace=[0-9a-f]{32}"));
+        await Expect(ByTestId("waterfall").Locator($"[data-testid='waterfall-row'][data-span-id='{spanId}']")).ToHaveCountAsync(1);
+        await Expect(ByTestId("span-detail")).ToBeHiddenAsync();
+    }
+
+    [Test]
     public async Task Status_filter_shows_only_failed_spans()
     {
         await OpenAsync();

@@ -27,7 +27,7 @@ internal sealed record DashboardSide(
     /// <summary>Rows count only where a user sees them: inside the window, laid out (a virtualized grid keeps empty placeholders).</summary>
     private const string InView = "const inView = e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom > 0 && r.top < innerHeight; };";
 
-    /// <summary>Ours: one row per span; the detail modal of a row links to the trace's waterfall.</summary>
+    /// <summary>Ours: one row per span; a row's "trace ›" link opens the trace's waterfall.</summary>
     public static DashboardSide Instrumentor(Uri baseAddress) => new(
         "Instrumentor",
         baseAddress,
@@ -39,11 +39,7 @@ internal sealed record DashboardSide(
         "[data-testid=filter-search]",
         $"() => document.querySelectorAll('[data-testid=waterfall-row]').length >= {ShopTraces.SpansPerTrace}",
         "() => { const e = document.querySelector('[data-testid=detail-exception]'); return !!e && e.textContent.includes('declined'); }",
-        async (page, _, rootSpan) =>
-        {
-            await page.Locator($"[data-testid=trace-row][data-span-id='{rootSpan}']").ClickAsync();
-            await page.Locator("[data-testid=trace-link]").ClickAsync();
-        });
+        (page, _, rootSpan) => page.Locator($"[data-testid=trace-row][data-span-id='{rootSpan}'] [data-testid=row-trace-link]").ClickAsync());
 
     /// <summary>The Aspire dashboard: one row per trace (a grid, newest at the bottom); a click on a trace's name opens its page.</summary>
     public static DashboardSide Aspire(Uri baseAddress) => new(

@@ -91,7 +91,7 @@ internal static class VersusAspire
         Row("one trace by its URL, cold context (navigation → its 10 spans shown)", Median(0, "trace"), Median(1, "trace"));
         Row("a failed span by its URL, cold context (navigation → its exception text shown)", Median(0, "error"), Median(1, "error"));
         Row($"text filter \"{ShopTraces.SearchedRoute}\" on the loaded list (type + Enter → only matching rows)", Median(0, "filter"), Median(1, "filter"));
-        Row("from the list to a trace's spans (ours: row → detail → \"Open the whole trace\"; Aspire: a click on the trace's name)", Median(0, "open"), Median(1, "open"));
+        Row("from the list to a trace's spans (ours: a row's \"trace ›\" link; Aspire: a click on the trace's name)", Median(0, "open"), Median(1, "open"));
 
         Console.WriteLine($"\n| {traces:N0} traces × {ShopTraces.SpansPerTrace} spans | Instrumentor | Aspire dashboard {version} |\n|---|---:|---:|");
         foreach (var (name, o, a) in rows) Console.WriteLine($"| {name} | {o} | {a} |");

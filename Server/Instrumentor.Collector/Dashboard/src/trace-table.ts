@@ -167,7 +167,7 @@ export class TraceTable {
     const anchor = this.firstVisibleRow();
     const before = anchor?.getBoundingClientRect().top ?? 0;
     this.noteServices([span]);
-    const row = renderRow(span, (id) => this.openSpan(id));
+    const row = renderRow(span, (id) => this.openSpan(id), (trace) => this.openTrace(trace));
     row.classList.add("fresh");
     this.body.prepend(row);
     this.liveRows++;
@@ -203,7 +203,10 @@ export class TraceTable {
       this.liveRows = 0;
       this.missedLive = 0;
       this.liveNote.hidden = true;
-      replaceChildren(this.body, ...page.items.map((span) => renderRow(span, (id) => this.openSpan(id))));
+      replaceChildren(
+        this.body,
+        ...page.items.map((span) => renderRow(span, (id) => this.openSpan(id), (trace) => this.openTrace(trace))),
+      );
       this.noteServices(page.items);
       this.message.hidden = page.items.length > 0;
       this.message.textContent = hasFilters(state.filters) ? "No span matches these filters." : "No spans stored yet.";
@@ -292,6 +295,10 @@ export class TraceTable {
     this.app.navigate({ ...this.app.state(), span: id }, "push");
   }
 
+  private openTrace(trace: string): void {
+    this.app.navigate({ ...this.app.state(), view: "trace", trace, span: null }, "push");
+  }
+
   private writeInputs(filters: Filters): void {
     if (document.activeElement !== this.range) this.range.value = filters.from || filters.to ? "custom" : "";
     setIfIdle(this.from, toInput(filters.from));
@@ -303,8 +310,22 @@ export class TraceTable {
   }
 }
 
-function renderRow(span: Span, open: (id: string) => void): HTMLTableRowElement {
+function renderRow(span: Span, open: (id: string) => void, openTrace: (trace: string) => void): HTMLTableRowElement {
   const data = span.data ?? [];
+  // One click from a row to its whole trace (the row itself opens the span's detail); a real link, so it can
+  // also open in a new tab.
+  const traceLink = h(
+    "a",
+    { className: "row-trace", testId: "row-trace-link", title: "Open the whole trace", attrs: { href: `?view=trace&trace=${encodeURIComponent(span.trace_id)}` } },
+    "trace ›",
+  );
+  traceLink.addEventListener("click", (e) => {
+    e.stopPropagation();
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    openTrace(span.trace_id);
+  });
+  traceLink.addEventListener("keydown", (e) => e.stopPropagation());
   const lines = (pick: (index: number) => string) =>
     data.length === 0 ? [h("span", { className: "none" }, "–")] : data.map((_, i) => h("div", { className: "line" }, pick(i)));
   const row = h(
@@ -321,7 +342,12 @@ function renderRow(span: Span, open: (id: string) => void): HTMLTableRowElement 
       },
     },
     // The service under the time: which application a span came from, without a column of its own.
-    h("td", { className: "col-ts" }, formatTime(span.ts ?? span.start), span.service ? h("div", { className: "row-service", title: "service" }, span.service) : null),
+    h(
+      "td",
+      { className: "col-ts" },
+      formatTime(span.ts ?? span.start),
+      h("div", { className: "row-meta" }, span.service ? h("span", { className: "row-service", title: "service" }, span.service) : null, traceLink),
+    ),
     h("td", { className: "col-process", title: span.process }, span.process),
     h("td", { className: "col-data" }, ...lines((i) => data[i].name)),
     h("td", { className: "col-type" }, ...lines((i) => data[i].type)),
