@@ -13,11 +13,13 @@ namespace Instrumentor.Benchmarks.Dashboard;
 /// <summary>
 /// <c>dotnet run -c Release -- [--spans 1000000] [--runs 5]</c>: fills a collector, then prints markdown tables of the
 /// ingest rate, the query API's latency and the dashboard's paint times in chromium (docs/benchmarks.md).
+/// <c>--versus-aspire</c> instead puts it next to the .NET Aspire dashboard (<see cref="Versus.VersusAspire"/>).
 /// </summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args.Contains("--versus-aspire")) return await Versus.VersusAspire.RunAsync(args);
         var spans = Option(args, "--spans", 1_000_000);
         var runs = Option(args, "--runs", 5);
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -137,19 +139,19 @@ internal static class Program
 
     private static string Iso(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static double Percentile(List<double> values, double percent)
+    internal static double Percentile(List<double> values, double percent)
     {
         var sorted = values.Order().ToList();
         var index = (int)Math.Ceiling(percent / 100 * sorted.Count) - 1;
         return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
     }
 
-    private static int Option(string[] args, string name, int defaultValue)
+    internal static int Option(string[] args, string name, int defaultValue)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : defaultValue;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         System.IO.File.Exists("/proc/loadavg") ? string.Join(" ", System.IO.File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

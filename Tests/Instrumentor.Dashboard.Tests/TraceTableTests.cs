@@ -39,6 +39,42 @@ public sealed class TraceTableTests : DashboardTest
     }
 
     [Test]
+    public async Task Service_filter_narrows_the_table_to_that_service_and_goes_into_the_url()
+    {
+        await OpenAsync();
+        await Expect(Rows).ToHaveCountAsync(50);
+        await Expect(Rows.First.Locator(".row-service")).ToHaveTextAsync(Ingest.SystemName);
+
+        await ByTestId("filter-service").FillAsync(Ingest.SystemName);
+        await ByTestId("filter-service").PressAsync("Enter");
+
+        await Expect(Page).ToHaveURLAsync(new Regex($"service={Ingest.SystemName}"));
+        await Expect(Rows).ToHaveCountAsync(50);
+        await Expect(Rows.Locator(".row-service").Filter(new() { HasNotText = Ingest.SystemName })).ToHaveCountAsync(0);
+
+        await ByTestId("filter-service").FillAsync("no-such-service");
+        await ByTestId("filter-service").PressAsync("Enter");
+
+        await Expect(Rows).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".table-message")).ToHaveTextAsync("No span matches these filters.");
+        await ScreenshotAsync("trace-table-service-filter");
+    }
+
+    [Test]
+    public async Task A_rows_trace_link_opens_its_whole_trace_in_one_click()
+    {
+        await OpenAsync();
+        var row = Rows.Nth(3);
+        var spanId = await row.GetAttributeAsync("data-span-id");
+
+        await row.Locator("[data-testid='row-trace-link']").ClickAsync();
+
+        await Expect(Page).ToHaveURLAsync(new Regex("view=trace&trace=[0-9a-f]{32}"));
+        await Expect(ByTestId("waterfall").Locator($"[data-testid='waterfall-row'][data-span-id='{spanId}']")).ToHaveCountAsync(1);
+        await Expect(ByTestId("span-detail")).ToBeHiddenAsync();
+    }
+
+    [Test]
     public async Task Status_filter_shows_only_failed_spans()
     {
         await OpenAsync();

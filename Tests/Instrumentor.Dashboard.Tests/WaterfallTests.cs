@@ -28,6 +28,17 @@ public sealed class WaterfallTests : DashboardTest
     }
 
     [Test]
+    public async Task Trace_is_named_after_its_root_and_each_span_shows_its_service()
+    {
+        await OpenAsync($"/?view=trace&trace={DashboardFixture.Data.OrderTrace17}");
+
+        await Expect(Page.Locator(".trace-header h2")).ToContainTextAsync($"{Ingest.SystemName}: {Dataset.PlaceOrder}");
+        var rows = ByTestId("waterfall").Locator("[data-testid='waterfall-row']");
+        await Expect(rows.First.Locator(".waterfall-service")).ToHaveTextAsync(Ingest.SystemName);
+        await Expect(rows.Locator(".waterfall-service").Filter(new() { HasNotText = Ingest.SystemName })).ToHaveCountAsync(0);
+    }
+
+    [Test]
     public async Task Waterfall_row_opens_the_span_detail()
     {
         await OpenAsync($"/?view=trace&trace={DashboardFixture.Data.OrderTrace17}");

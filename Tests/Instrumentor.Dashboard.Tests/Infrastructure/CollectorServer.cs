@@ -26,6 +26,9 @@ internal sealed class CollectorServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's process id (the load tools read its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the server printed so far (for failure messages).</summary>
     public string Output
     {

@@ -11,9 +11,12 @@ namespace Instrumentor.Dashboard.Tests.Infrastructure;
 /// <summary>Sends spans to a collector through its HTTP ingest API, as an application's exporter would.</summary>
 internal sealed class Ingest(Uri baseAddress) : IDisposable
 {
+    /// <summary>The system name every span is sent with: the collector's service of these spans.</summary>
+    public const string SystemName = "dashboard-tests";
+
     private static readonly JsonObject SystemInfo = new()
     {
-        ["system_name"] = "dashboard-tests",
+        ["system_name"] = SystemName,
         ["system_id"] = "dashboard-tests",
         ["system_instance_id"] = "instance-1",
     };

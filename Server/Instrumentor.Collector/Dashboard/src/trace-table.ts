@@ -35,6 +35,13 @@ export class TraceTable {
     attrs: { type: "search", list: "process-names", placeholder: "Process", "aria-label": "Process", spellcheck: "false" },
   });
   private readonly processNames = h("datalist", { attrs: { id: "process-names" } });
+  /** The services the spans come from (Aspire's resource picker): suggestions are the services seen so far. */
+  private readonly service = h("input", {
+    testId: "filter-service",
+    attrs: { type: "search", list: "service-names", placeholder: "Service", "aria-label": "Service", spellcheck: "false" },
+  });
+  private readonly serviceNames = h("datalist", { attrs: { id: "service-names" } });
+  private readonly seenServices = new Set<string>();
   private readonly status = h(
     "select",
     { testId: "filter-status", attrs: { "aria-label": "Status" } },
@@ -73,6 +80,8 @@ export class TraceTable {
       h("label", null, "From ", this.from),
       h("label", null, "To ", this.to),
       h("span", { className: "utc-note" }, "UTC"),
+      this.service,
+      this.serviceNames,
       this.process,
       this.processNames,
       this.status,
@@ -80,6 +89,7 @@ export class TraceTable {
     );
     for (const input of [this.from, this.to, this.status]) input.addEventListener("change", () => this.applyFilters("push"));
     this.process.addEventListener("change", () => this.applyFilters("push"));
+    this.service.addEventListener("change", () => this.applyFilters("push"));
     this.range.addEventListener("change", () => {
       const minutes = Number(this.range.value);
       this.from.value = minutes > 0 ? toInput(new Date(Date.now() - minutes * 60_000).toISOString()) : "";
@@ -156,7 +166,8 @@ export class TraceTable {
     // Keep the reader's place: rows added above what they look at push it down by exactly their height.
     const anchor = this.firstVisibleRow();
     const before = anchor?.getBoundingClientRect().top ?? 0;
-    const row = renderRow(span, (id) => this.openSpan(id));
+    this.noteServices([span]);
+    const row = renderRow(span, (id) => this.openSpan(id), (trace) => this.openTrace(trace));
     row.classList.add("fresh");
     this.body.prepend(row);
     this.liveRows++;
@@ -192,7 +203,11 @@ export class TraceTable {
       this.liveRows = 0;
       this.missedLive = 0;
       this.liveNote.hidden = true;
-      replaceChildren(this.body, ...page.items.map((span) => renderRow(span, (id) => this.openSpan(id))));
+      replaceChildren(
+        this.body,
+        ...page.items.map((span) => renderRow(span, (id) => this.openSpan(id), (trace) => this.openTrace(trace))),
+      );
+      this.noteServices(page.items);
       this.message.hidden = page.items.length > 0;
       this.message.textContent = hasFilters(state.filters) ? "No span matches these filters." : "No spans stored yet.";
       const first = (this.pageNumber - 1) * pageSize + 1;
@@ -224,12 +239,21 @@ export class TraceTable {
     }
   }
 
+  private noteServices(spans: Span[]): void {
+    const before = this.seenServices.size;
+    for (const span of spans) if (span.service) this.seenServices.add(span.service);
+    if (this.seenServices.size === before) return;
+    const names = [...this.seenServices].sort();
+    replaceChildren(this.serviceNames, ...names.map((name) => h("option", { attrs: { value: name } })));
+  }
+
   private applyFilters(mode: "push" | "replace"): void {
     const state = this.app.state();
     const filters: Filters = {
       from: fromInput(this.from.value),
       to: fromInput(this.to.value),
       process: this.process.value.trim(),
+      service: this.service.value.trim(),
       status: this.status.value,
       q: this.search.value.trim(),
     };
@@ -271,18 +295,37 @@ export class TraceTable {
     this.app.navigate({ ...this.app.state(), span: id }, "push");
   }
 
+  private openTrace(trace: string): void {
+    this.app.navigate({ ...this.app.state(), view: "trace", trace, span: null }, "push");
+  }
+
   private writeInputs(filters: Filters): void {
     if (document.activeElement !== this.range) this.range.value = filters.from || filters.to ? "custom" : "";
     setIfIdle(this.from, toInput(filters.from));
     setIfIdle(this.to, toInput(filters.to));
     setIfIdle(this.process, filters.process);
+    setIfIdle(this.service, filters.service);
     this.status.value = filters.status === "OK" || filters.status === "ERR" ? filters.status : "";
     setIfIdle(this.search, filters.q);
   }
 }
 
-function renderRow(span: Span, open: (id: string) => void): HTMLTableRowElement {
+function renderRow(span: Span, open: (id: string) => void, openTrace: (trace: string) => void): HTMLTableRowElement {
   const data = span.data ?? [];
+  // One click from a row to its whole trace (the row itself opens the span's detail); a real link, so it can
+  // also open in a new tab.
+  const traceLink = h(
+    "a",
+    { className: "row-trace", testId: "row-trace-link", title: "Open the whole trace", attrs: { href: `?view=trace&trace=${encodeURIComponent(span.trace_id)}` } },
+    "trace ›",
+  );
+  traceLink.addEventListener("click", (e) => {
+    e.stopPropagation();
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    openTrace(span.trace_id);
+  });
+  traceLink.addEventListener("keydown", (e) => e.stopPropagation());
   const lines = (pick: (index: number) => string) =>
     data.length === 0 ? [h("span", { className: "none" }, "–")] : data.map((_, i) => h("div", { className: "line" }, pick(i)));
   const row = h(
@@ -298,7 +341,13 @@ function renderRow(span: Span, open: (id: string) => void): HTMLTableRowElement 
         },
       },
     },
-    h("td", { className: "col-ts" }, formatTime(span.ts ?? span.start)),
+    // The service under the time: which application a span came from, without a column of its own.
+    h(
+      "td",
+      { className: "col-ts" },
+      formatTime(span.ts ?? span.start),
+      h("div", { className: "row-meta" }, span.service ? h("span", { className: "row-service", title: "service" }, span.service) : null, traceLink),
+    ),
     h("td", { className: "col-process", title: span.process }, span.process),
     h("td", { className: "col-data" }, ...lines((i) => data[i].name)),
     h("td", { className: "col-type" }, ...lines((i) => data[i].type)),
@@ -320,6 +369,7 @@ function firstLine(text: string | null): string {
 export function matches(span: Span, filters: Filters): boolean {
   if (filters.status && span.status !== filters.status) return false;
   if (filters.process && span.process !== filters.process) return false;
+  if (filters.service && (span.service ?? "") !== filters.service) return false;
   const start = parseTime(span.ts ?? span.start);
   if (filters.from && start < parseTime(filters.from)) return false;
   if (filters.to && start > parseTime(filters.to)) return false;
@@ -336,6 +386,7 @@ function toQuery(filters: Filters) {
     from: filters.from || null,
     to: filters.to || null,
     process: filters.process || null,
+    service: filters.service || null,
     status: filters.status || null,
     q: filters.q || null,
   };

@@ -1,5 +1,5 @@
 // What the page shows lives in the URL, so a copied link reproduces the view:
-// ?view=traces&process=…&status=ERR&from=…&to=…&q=…&cursor=…&span=…  |  ?view=trace&trace=…  |  ?view=graph  |  ?view=alerts
+// ?view=traces&process=…&service=…&status=ERR&from=…&to=…&q=…&cursor=…&span=…  |  ?view=trace&trace=…  |  ?view=graph  |  ?view=alerts
 // |  ?view=sessions&experiment=…&cursor=…&session=…
 
 export type View = "traces" | "trace" | "graph" | "alerts" | "sessions";
@@ -8,6 +8,8 @@ export interface Filters {
   from: string;
   to: string;
   process: string;
+  /** The service (an OTLP resource's service.name, an application's system name) the spans came from. */
+  service: string;
   status: string;
   q: string;
 }
@@ -24,7 +26,7 @@ export interface PageState {
   experiment: string;
 }
 
-export const emptyFilters: Filters = { from: "", to: "", process: "", status: "", q: "" };
+export const emptyFilters: Filters = { from: "", to: "", process: "", service: "", status: "", q: "" };
 
 export function readState(search = location.search): PageState {
   const params = new URLSearchParams(search);
@@ -35,6 +37,7 @@ export function readState(search = location.search): PageState {
       from: params.get("from") ?? "",
       to: params.get("to") ?? "",
       process: params.get("process") ?? "",
+      service: params.get("service") ?? "",
       status: params.get("status") ?? "",
       q: params.get("q") ?? "",
     },

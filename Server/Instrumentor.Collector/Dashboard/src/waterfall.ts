@@ -1,6 +1,7 @@
 // The trace view: a waterfall of the trace's spans, children under their parent (depth-first, by start),
-// one bar per span on a shared time axis. Only the rows in sight are in the DOM, so a trace of 10,000 spans
-// scrolls as fast as one of ten.
+// one bar per span on a shared time axis, each span's service beside its name and its bar in the service's
+// colour (red when it failed), so a trace that crosses services shows where each part ran. Only the rows in
+// sight are in the DOM, so a trace of 10,000 spans scrolls as fast as one of ten.
 
 import { api } from "./api";
 import type { AppContext } from "./app-context";
@@ -11,6 +12,8 @@ import type { Span } from "./types";
 
 const rowHeight = 24;
 const overscan = 20;
+/** Service colours (styles.css .svc-0 … .svc-7), given in order of first appearance in the trace. */
+const serviceColours = 8;
 
 interface Row {
   span: Span;
@@ -64,6 +67,7 @@ export class TraceView {
   private readonly spacer = h("div", { className: "waterfall-spacer" });
   private readonly rowsLayer = h("div", { className: "waterfall-rows" });
   private rows: Row[] = [];
+  private serviceIndex = new Map<string, number>();
   private traceStart = 0;
   private traceLength = 1;
   private shown: string | null = null;
@@ -107,8 +111,14 @@ export class TraceView {
       this.traceStart = starts.length ? Math.min(...starts) : 0;
       this.traceLength = Math.max(ends.length ? Math.max(...ends) - this.traceStart : 0, 0.001);
       const depth = this.rows.reduce((max, r) => Math.max(max, r.depth), 0) + 1;
-      const services = new Set(this.rows.map((r) => r.span.service ?? "")).size;
+      this.serviceIndex = new Map();
+      for (const row of this.rows) {
+        const service = row.span.service ?? "";
+        if (!this.serviceIndex.has(service)) this.serviceIndex.set(service, this.serviceIndex.size);
+      }
+      const services = this.serviceIndex.size;
       const errors = this.rows.filter((r) => r.span.status === "ERR").length;
+      const root = this.rows[0]?.span;
       const back = h("a", { className: "back", attrs: { href: "?" } }, "← Traces");
       back.addEventListener("click", (e) => {
         e.preventDefault();
@@ -117,7 +127,13 @@ export class TraceView {
       replaceChildren(
         this.header,
         back,
-        h("h2", null, "Trace ", h("span", { className: "mono" }, traceId)),
+        // Named after its first span, as a reader names a request ("frontend: GET /orders/{id}"); the id beside it.
+        h(
+          "h2",
+          null,
+          root ? `${root.service ? `${root.service}: ` : ""}${root.process} ` : "Trace ",
+          h("span", { className: "mono trace-id" }, traceId),
+        ),
         h(
           "div",
           { className: "trace-meta", testId: "trace-meta" },
@@ -144,6 +160,7 @@ export class TraceView {
     replaceChildren(
       this.axis,
       h("div", { className: "waterfall-name" }, "span"),
+      h("div", { className: "waterfall-service" }, "service"),
       h(
         "div",
         { className: "waterfall-timeline" },
@@ -178,6 +195,8 @@ export class TraceView {
     const offset = ((row.start - this.traceStart) / this.traceLength) * 100;
     const width = Math.max((row.duration / this.traceLength) * 100, 0.15);
     const err = row.span.status === "ERR";
+    const service = row.span.service ?? "";
+    const colour = `svc-${(this.serviceIndex.get(service) ?? 0) % serviceColours}`;
     const element = h(
       "div",
       {
@@ -190,13 +209,15 @@ export class TraceView {
         "div",
         { className: "waterfall-name", title: row.span.process, style: { paddingLeft: `${Math.min(row.depth, 40) * 14 + 6}px` } },
         h("span", { className: "twig" }, row.hasChildren ? "▾" : "·"),
+        err ? h("span", { className: "err-mark", title: "failed" }, "!") : null,
         shortProcess(row.span.process),
       ),
+      h("div", { className: `waterfall-service ${colour}`, title: service }, service || "–"),
       h(
         "div",
         { className: "waterfall-timeline" },
         h("div", {
-          className: "waterfall-bar",
+          className: `waterfall-bar ${colour}`,
           style: { left: `${Math.min(offset, 99.85)}%`, width: `${Math.min(width, 100 - Math.min(offset, 99.85))}%` },
         }),
         h("span", { className: "waterfall-label", style: { left: `${Math.min(offset + width, 100)}%` } }, formatDuration(row.span.duration_ms)),
