@@ -43,6 +43,7 @@ public sealed class SpoolOutboxOutageTests
             using ChildProcess app = ChildProcess.Start(ChildProcess.BuiltAssembly("TestAppAssembly"), $"produce {Spans} {outage + 20} 0",
                 _directory.Path, AppEnvironment(spool, port, mode: "instant"));
             await app.LineAsync(l => l == "produced 10000").WaitAsync(TimeSpan.FromMinutes(3));
+            await CollectorProcess.UntilReceivingAsync(collectorDb, app);
             CollectorProcess.Count(collectorDb, "SELECT count(*) FROM span;").ShouldBeGreaterThan(0L, "the collector was receiving before it was killed\n" + app);
 
             collector.Kill();
