@@ -69,6 +69,9 @@ internal sealed class HttpExporter : IDisposable
     /// <summary>The writer committed <paramref name="count"/> spans (called on the writer's thread after each commit).</summary>
     internal void Notify(int count)
     {
+        // The backlog grows with each commit at once (each round then sets it exactly), so it is right even when the
+        // worker is stuck in a request: Monitoring.Stats and the exit report see what waits.
+        Interlocked.Add(ref Counters.Backlog, count);
         long waiting = Interlocked.Add(ref _committed, count);
         if (_options.Mode == ExportMode.Instant || waiting >= _options.BatchSize)
         {
@@ -116,7 +119,8 @@ internal sealed class HttpExporter : IDisposable
         if (_thread.IsAlive && !_thread.Join(budget + TimeSpan.FromMilliseconds(250)))
         {
             // Stuck outside anything the token can cancel: a background thread, it does not hold the process.
-            SelfDiagnostics.Warning($"the exporter to {_options.Endpoint} did not stop within the shutdown budget; its unsent spans stay in '{_location}'.");
+            SelfDiagnostics.Warning($"the exporter to {_options.Endpoint} did not stop within the shutdown budget ({_client.LastFailure ?? "no answer in time"}); " +
+                $"its {Volatile.Read(ref Counters.Backlog)} unsent spans stay in '{_location}' and are sent at the next start.");
             return false;
         }
 
@@ -336,7 +340,7 @@ internal sealed class HttpExporter : IDisposable
     private void UpdateBacklog(long target)
     {
         long backlog = target > _cursor ? _outbox.CountAfter(_cursor) : 0;
-        Volatile.Write(ref Counters.Backlog, backlog);
+        Interlocked.Exchange(ref Counters.Backlog, backlog);
     }
 
     private void SetAside(OutboxSpan span)
