@@ -10,7 +10,7 @@ namespace Instrumentor.Export;
 /// One HTTP exporter: a dedicated worker thread that reads the spans the outbox committed after its durable
 /// cursor, sends them (Instant: as soon as the writer reports a commit; Deferred: by size and interval), and moves
 /// the cursor only after the collector's 2xx. The caller and the writer never wait for it: the writer's only part
-/// is <see cref="Notify"/>, one interlocked add. A batch the collector refuses (400/413) is bisected until the one
+/// is <see cref="Notify"/>, two interlocked adds. A batch the collector refuses (400/413) is bisected until the one
 /// span at fault is alone, which is set aside (<see cref="ExportRejectedFile"/>) and counted.
 /// </summary>
 internal sealed class HttpExporter : IDisposable

@@ -11,7 +11,7 @@ namespace Instrumentor.Benchmarks.Benchmarks;
 /// Issue 14, point 5: the caller's cost of <c>int Add(int a, int b)</c> with and without a streaming exporter, in one
 /// run. Both use the caller benchmark's pipeline (the real writer thread, a sink that only counts, so the loop's
 /// ~10 million calls a second never overflow); the exporting one also runs a real Instant <see cref="HttpExporter"/>
-/// that the writer notifies after every commit (one interlocked add and a semaphore release) and whose own thread
+/// that the writer notifies after every commit (two interlocked adds and a semaphore release) and whose own thread
 /// wakes each time and reads its outbox, as a streaming application's does. Nothing the caller runs differs: the ratio
 /// shows what the exporter's work beside it costs the caller (on 2 cores it competes for the CPU).
 /// </summary>
