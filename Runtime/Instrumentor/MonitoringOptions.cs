@@ -70,7 +70,9 @@ public sealed class MonitoringOptions
 
     /// <summary>
     /// The spool file used by <see cref="OverflowPolicy.Spill"/>; defaults to the database path + <c>.spool</c>
-    /// (or a file in the temp folder when there is no database).
+    /// (or a file in the temp folder when there is no database). Without a database but with an exporter, the folder
+    /// <c>SpoolPath + ".outbox"</c> is the exporters' outbox; the default is then
+    /// <c>Instrumentor/&lt;ServiceName&gt;.spool</c> in the user's local application data, so a restart resumes it.
     /// </summary>
     public string? SpoolPath { get; set; }
 
@@ -96,8 +98,9 @@ public sealed class MonitoringOptions
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
     /// <summary>
-    /// Streams the spans the local store commits to an Instrumentor collector over HTTP. The store is the outbox: a
-    /// span stays in it until the collector acknowledged it, and the exporter resumes from its cursor after a restart.
+    /// Streams the spans the local store commits to an Instrumentor collector over HTTP. The store (or, with
+    /// <see cref="DatabasePath"/> = null, the spool folder) is the outbox: a span stays in it until the collector
+    /// acknowledged it, and the exporter resumes from its cursor after a restart.
     /// Setting <c>INSTRUMENTOR_ENDPOINT</c> adds one such exporter without code.
     /// </summary>
     /// <param name="configure">Sets the endpoint and the other settings, starting from the defaults (and the environment).</param>
@@ -213,8 +216,6 @@ public sealed class MonitoringOptions
             Require(names.Add(exporter.EffectiveName), "HttpExporter.Name", $"'{exporter.EffectiveName}' is used by two exporters; give each its own Name (it names the cursor in the store)");
         }
 
-        Require(_exporters.Count == 0 || DatabasePath is not null, nameof(DatabasePath),
-            "must be set when an HTTP exporter is configured: the local store is the exporter's outbox (spans stay there until the collector acknowledged them)");
         return problems;
     }
 
@@ -231,9 +232,35 @@ public sealed class MonitoringOptions
         ? DatabasePath + ".rejected"
         : System.IO.Path.ChangeExtension(EffectiveSpoolPath, ".rejected");
 
-    /// <summary>The spool file actually used.</summary>
+    /// <summary>
+    /// The spool file actually used. Without a store but with exporters, the spool must outlive the process (its folder
+    /// beside it is the exporters' outbox, resumed at the next start): a stable place per service, not a per-process one.
+    /// </summary>
     internal string EffectiveSpoolPath => SpoolPath
-        ?? (DatabasePath is not null ? DatabasePath + ".spool" : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"instrumentor-{Environment.ProcessId}.spool"));
+        ?? (DatabasePath is not null ? DatabasePath + ".spool"
+            : _exporters.Count > 0 ? DefaultOutboxSpoolPath(ServiceName)
+            : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"instrumentor-{Environment.ProcessId}.spool"));
+
+    /// <summary>The exporters' outbox folder when there is no store: the spool path + <c>.outbox</c>.</summary>
+    internal string EffectiveOutboxPath => EffectiveSpoolPath + ".outbox";
+
+    /// <summary>Where a service without a store keeps its spool and outbox: the user's local application data, else the temp folder.</summary>
+    internal static string DefaultOutboxSpoolPath(string? service)
+    {
+        string root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        if (string.IsNullOrEmpty(root))
+        {
+            root = System.IO.Path.GetTempPath();
+        }
+
+        string name = string.IsNullOrWhiteSpace(service) ? "app" : service;
+        foreach (char invalid in System.IO.Path.GetInvalidFileNameChars())
+        {
+            name = name.Replace(invalid, '_');
+        }
+
+        return System.IO.Path.Combine(root, "Instrumentor", name + ".spool");
+    }
 
     private static string DefaultPathFromEnvironment()
     {

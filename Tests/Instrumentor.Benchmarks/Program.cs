@@ -10,7 +10,8 @@ namespace Instrumentor.Benchmarks;
 /// <c>--throughput</c> instead runs the end-to-end SQLite throughput measurement, <c>--store-queries</c> the view SQL
 /// on a 10,000,000-span store, <c>--collector-load</c> the ingest of a real collector over HTTP (<c>--postgres</c>: into PostgreSQL),
 /// <c>--collector-queries</c> its query API on 1M spans, <c>--postgres-queries</c> the query API of <c>serve --postgres</c>
-/// on 1,000,000 spans (none is a BDN benchmark).
+/// on 1,000,000 spans, <c>--export</c> the streaming exporter's latency and throughput against a real collector (none is
+/// a BDN benchmark).
 /// </summary>
 internal static class Program
 {
@@ -39,6 +40,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--collector-queries")
         {
             return Collector.CollectorQueryRun.ExecuteAsync(args.AsSpan(1).ToArray()).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == "--export")
+        {
+            return Export.ExportRun.ExecuteAsync(args.AsSpan(1).ToArray()).GetAwaiter().GetResult();
         }
 
         if (args.Length > 0 && args[0] == "--collector-load")

@@ -4,7 +4,9 @@
 #   Tests/Instrumentor.Benchmarks/run.sh              # everything (about 15 minutes on 2 cores)
 #   Tests/Instrumentor.Benchmarks/run.sh caller queue # only some parts
 #
-# Parts: caller, dispatch, async, queue, sqlite, pieces, sessions (not in the default set), throughput, store, collector, postgres, generator
+# Parts: caller, dispatch, async, queue, sqlite, pieces, sessions (not in the default set), throughput, store, collector, export, postgres, generator
+# (export: this process streaming to a real `instrumentor serve` on loopback: Instant latency span end -> visible in the
+# collector's live API, and spans/s until acknowledged; not in the default set; EXPORT_ARGS e.g. "--spans 500000")
 # (postgres: collector ingest into a throwaway PostgreSQL server and the query API on 1,000,000 spans there, not in the
 # default set; needs Debian's postgresql package) (collector: a real
 # `instrumentor serve` fed over loopback HTTP for 30 s, not in the default set; store: not in the default set; it builds
@@ -54,12 +56,13 @@ for part in "${parts[@]}"; do
     sessions)   run_bdn '*SessionBenchmarks*' ;;
     throughput) dotnet "$bench_dll" --throughput | tee BenchmarkDotNet.Artifacts/throughput.md ;;
     store)      dotnet "$bench_dll" --store-queries | tee BenchmarkDotNet.Artifacts/store-queries.md ;;
+    export)     dotnet "$bench_dll" --export ${EXPORT_ARGS:-} | tee BenchmarkDotNet.Artifacts/export.md ;;
     collector)  dotnet "$bench_dll" --collector-load ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load.md ;;
     postgres)   dotnet "$bench_dll" --collector-load --postgres ${COLLECTOR_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-load-postgres.md
                 dotnet "$bench_dll" --postgres-queries | tee BenchmarkDotNet.Artifacts/postgres-queries.md ;;
     queries)    dotnet "$bench_dll" --collector-queries ${QUERY_ARGS:-} | tee BenchmarkDotNet.Artifacts/collector-queries.md ;;
     generator)  (cd "$generator_dir" && dotnet "bin/Release/net10.0/Instrumentor.Benchmarks.Generator.dll" --filter '*' "${bdn_args[@]}") ;;
-    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, queries, postgres, generator)" >&2; exit 2 ;;
+    *) echo "unknown part '$part' (caller, dispatch, async, queue, sqlite, pieces, logging, sessions, throughput, store, collector, export, queries, postgres, generator)" >&2; exit 2 ;;
   esac
 done
 

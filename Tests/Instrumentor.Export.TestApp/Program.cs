@@ -13,7 +13,8 @@ namespace Instrumentor.Export.TestApp;
 /// committed them and the collector acknowledged them, prints <c>flushed True|False</c> and the export counters, exits.
 /// The store and the exporter come from the environment alone (INSTRUMENTOR_DB, INSTRUMENTOR_ENDPOINT,
 /// INSTRUMENTOR_EXPORT_MODE), as in a deployed application; TESTAPP_EXPORT_INTERVAL_SECONDS switches to Deferred
-/// rounds of that length (and batches of 10,000).
+/// rounds of that length (and batches of 10,000); TESTAPP_SPOOL_PATH runs without a store, the spool folder beside
+/// that path being the outbox.
 /// </summary>
 public static class Program
 {
@@ -28,16 +29,31 @@ public static class Program
         int count = int.Parse(args[1], CultureInfo.InvariantCulture);
         double seconds = double.Parse(args[2], CultureInfo.InvariantCulture);
         int first = int.Parse(args[3], CultureInfo.InvariantCulture);
-        if (Environment.GetEnvironmentVariable("TESTAPP_EXPORT_INTERVAL_SECONDS") is { Length: > 0 } interval)
+        string? interval = Environment.GetEnvironmentVariable("TESTAPP_EXPORT_INTERVAL_SECONDS");
+        string? spool = Environment.GetEnvironmentVariable("TESTAPP_SPOOL_PATH");
+        if (!string.IsNullOrEmpty(interval) || !string.IsNullOrEmpty(spool))
         {
-            // Deferred with long rounds (the kill test needs unsent spans in the outbox when it kills the process).
-            Monitoring.Configure(o => o.AddHttpExporter(e =>
+            Monitoring.Configure(o =>
             {
-                e.Endpoint = new Uri(Environment.GetEnvironmentVariable("INSTRUMENTOR_ENDPOINT")!);
-                e.Mode = ExportMode.Deferred;
-                e.BatchSize = 10_000;
-                e.Interval = TimeSpan.FromSeconds(double.Parse(interval, CultureInfo.InvariantCulture));
-            }));
+                if (!string.IsNullOrEmpty(spool))
+                {
+                    // No SQLite store: the spool folder beside this path is the outbox.
+                    o.DatabasePath = null;
+                    o.SpoolPath = spool;
+                }
+
+                if (!string.IsNullOrEmpty(interval))
+                {
+                    // Deferred with long rounds (the kill test needs unsent spans in the outbox when it kills the process).
+                    o.AddHttpExporter(e =>
+                    {
+                        e.Endpoint = new Uri(Environment.GetEnvironmentVariable("INSTRUMENTOR_ENDPOINT")!);
+                        e.Mode = ExportMode.Deferred;
+                        e.BatchSize = 10_000;
+                        e.Interval = TimeSpan.FromSeconds(double.Parse(interval, CultureInfo.InvariantCulture));
+                    });
+                }
+            });
         }
 
         var clock = Stopwatch.StartNew();

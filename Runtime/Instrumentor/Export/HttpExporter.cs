@@ -7,20 +7,20 @@ using System.Threading.Tasks;
 namespace Instrumentor.Export;
 
 /// <summary>
-/// One HTTP exporter: a dedicated worker thread that reads the spans the local store committed after its durable
+/// One HTTP exporter: a dedicated worker thread that reads the spans the outbox committed after its durable
 /// cursor, sends them (Instant: as soon as the writer reports a commit; Deferred: by size and interval), and moves
 /// the cursor only after the collector's 2xx. The caller and the writer never wait for it: the writer's only part
-/// is <see cref="Notify"/>, one interlocked add. A batch the collector refuses (400/413) is bisected until the one
+/// is <see cref="Notify"/>, two interlocked adds. A batch the collector refuses (400/413) is bisected until the one
 /// span at fault is alone, which is set aside (<see cref="ExportRejectedFile"/>) and counted.
 /// </summary>
 internal sealed class HttpExporter : IDisposable
 {
     private readonly HttpExporterOptions _options;
-    private readonly StoreOutbox _outbox;
+    private readonly IExportOutbox _outbox;
     private readonly HttpExportClient _client;
     private readonly IExportEncoding _encoding;
     private readonly string _rejectedPath;
-    private readonly string _storePath;
+    private readonly string _location;
     private readonly Thread _thread;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
@@ -35,17 +35,24 @@ internal sealed class HttpExporter : IDisposable
     private bool _rejectWarned;
     private (long First, long Last, string Id)? _pendingBatch;
 
+    /// <summary>An exporter whose outbox is the SQLite store at <paramref name="storePath"/>.</summary>
     internal HttpExporter(HttpExporterOptions options, string storePath, SystemInfo system)
+        : this(options, new StoreOutbox(storePath, options.EffectiveName, system))
+    {
+    }
+
+    /// <summary>An exporter reading <paramref name="outbox"/> (the SQLite store, or the spool outbox without one).</summary>
+    internal HttpExporter(HttpExporterOptions options, IExportOutbox outbox)
     {
         _options = options;
-        _storePath = storePath;
+        _location = outbox.Location;
         Name = options.EffectiveName;
-        _outbox = new StoreOutbox(storePath, Name, system);
+        _outbox = outbox;
         _client = new HttpExportClient(options, Counters);
         _encoding = options.Wire == ExportWire.Otlp
             ? new Otlp.OtlpTraceEncoder(options.Endpoint!)
             : new CollectorEncoding(options.Endpoint!);
-        _rejectedPath = storePath + ".export-rejected";
+        _rejectedPath = _location + ".export-rejected";
         _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor export" };
     }
 
@@ -62,6 +69,9 @@ internal sealed class HttpExporter : IDisposable
     /// <summary>The writer committed <paramref name="count"/> spans (called on the writer's thread after each commit).</summary>
     internal void Notify(int count)
     {
+        // The backlog grows with each commit at once (each round then sets it exactly), so it is right even when the
+        // worker is stuck in a request: Monitoring.Stats and the exit report see what waits.
+        Interlocked.Add(ref Counters.Backlog, count);
         long waiting = Interlocked.Add(ref _committed, count);
         if (_options.Mode == ExportMode.Instant || waiting >= _options.BatchSize)
         {
@@ -109,7 +119,8 @@ internal sealed class HttpExporter : IDisposable
         if (_thread.IsAlive && !_thread.Join(budget + TimeSpan.FromMilliseconds(250)))
         {
             // Stuck outside anything the token can cancel: a background thread, it does not hold the process.
-            SelfDiagnostics.Warning($"the exporter to {_options.Endpoint} did not stop within the shutdown budget; its unsent spans stay in '{_storePath}'.");
+            SelfDiagnostics.Warning($"the exporter to {_options.Endpoint} did not stop within the shutdown budget ({_client.LastFailure ?? "no answer in time"}); " +
+                $"its {Volatile.Read(ref Counters.Backlog)} unsent spans stay in '{_location}' and are sent at the next start.");
             return false;
         }
 
@@ -117,7 +128,7 @@ internal sealed class HttpExporter : IDisposable
         if (left > 0)
         {
             SelfDiagnostics.Warning($"{left} spans were not acknowledged by {_options.Endpoint} before exit ({_client.LastFailure ?? "no answer in time"}); " +
-                $"they stay in '{_storePath}' and are sent at the next start.");
+                $"they stay in '{_location}' and are sent at the next start.");
         }
 
         return left == 0;
@@ -140,7 +151,7 @@ internal sealed class HttpExporter : IDisposable
             {
                 // The store could not be read (locked, replaced) or a bug of ours: never end exporting for it.
                 _outbox.Reset();
-                Report("cannot read the outbox '" + _storePath + "': " + RecordText.Describe(ex));
+                Report("cannot read the outbox '" + _location + "': " + RecordText.Describe(ex));
                 if (_stopRequested)
                 {
                     break;
@@ -329,7 +340,7 @@ internal sealed class HttpExporter : IDisposable
     private void UpdateBacklog(long target)
     {
         long backlog = target > _cursor ? _outbox.CountAfter(_cursor) : 0;
-        Volatile.Write(ref Counters.Backlog, backlog);
+        Interlocked.Exchange(ref Counters.Backlog, backlog);
     }
 
     private void SetAside(OutboxSpan span)
@@ -359,7 +370,7 @@ internal sealed class HttpExporter : IDisposable
         // already retried this request with growing delays).
         TimeSpan rest = _client.LastRetryAfter ?? _options.RetryBackoff;
         Interlocked.Exchange(ref _notBefore, Stopwatch.GetTimestamp() + (long)(rest.TotalSeconds * Stopwatch.Frequency));
-        Report($"cannot send spans to {_options.Endpoint}: {_client.LastFailure}. They stay in '{_storePath}' and are sent when it answers.");
+        Report($"cannot send spans to {_options.Endpoint}: {_client.LastFailure}. They stay in '{_location}' and are sent when it answers.");
     }
 
     private void Recovered()

@@ -10,7 +10,7 @@ namespace Instrumentor.Export;
 /// (<c>export_cursor.last_rowid</c>), read in row-id (commit) order over a connection of the exporter's own, and the
 /// cursor moved forward once the endpoint acknowledged them. One exporter thread uses an instance.
 /// </summary>
-internal sealed class StoreOutbox : IDisposable
+internal sealed class StoreOutbox : IExportOutbox
 {
     // The rowid primary key makes this a range read; the joins are lookups in the two small tables.
     private const string ReadSql = """
@@ -41,8 +41,11 @@ internal sealed class StoreOutbox : IDisposable
         };
     }
 
+    /// <inheritdoc />
+    public string Location => _path;
+
     /// <summary>The last row id the endpoint acknowledged (0 when this exporter never sent anything).</summary>
-    internal long ReadCursor()
+    public long ReadCursor()
     {
         using SqliteCommand command = Open().CreateCommand();
         command.CommandText = "SELECT last_rowid FROM export_cursor WHERE name = $name;";
@@ -51,7 +54,7 @@ internal sealed class StoreOutbox : IDisposable
     }
 
     /// <summary>Moves the cursor to <paramref name="lastRowId"/> (never backwards), durably.</summary>
-    internal void SaveCursor(long lastRowId)
+    public void SaveCursor(long lastRowId)
     {
         using SqliteCommand command = Open().CreateCommand();
         command.CommandText = """
@@ -64,7 +67,7 @@ internal sealed class StoreOutbox : IDisposable
     }
 
     /// <summary>The highest row id committed so far (0 for an empty store).</summary>
-    internal long LastRowId()
+    public long LastRowId()
     {
         using SqliteCommand command = Open().CreateCommand();
         command.CommandText = "SELECT coalesce(max(id), 0) FROM span;";
@@ -72,7 +75,7 @@ internal sealed class StoreOutbox : IDisposable
     }
 
     /// <summary>How many committed spans lie after row <paramref name="after"/> (a range of the rowid key).</summary>
-    internal long CountAfter(long after)
+    public long CountAfter(long after)
     {
         using SqliteCommand command = Open().CreateCommand();
         command.CommandText = "SELECT count(*) FROM span WHERE id > $after;";
@@ -81,7 +84,7 @@ internal sealed class StoreOutbox : IDisposable
     }
 
     /// <summary>At most <paramref name="limit"/> spans committed after row <paramref name="after"/>, oldest first.</summary>
-    internal List<OutboxSpan> Read(long after, int limit)
+    public List<OutboxSpan> Read(long after, int limit)
     {
         var spans = new List<OutboxSpan>(Math.Min(limit, 1024));
         var systems = new Dictionary<(string?, string?, string?, string?), WireSystemInfo>();
@@ -167,7 +170,7 @@ internal sealed class StoreOutbox : IDisposable
     }
 
     /// <summary>Closes the connection after a failure: the file may have been replaced, the next call reopens it.</summary>
-    internal void Reset() => Dispose();
+    public void Reset() => Dispose();
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -62,22 +62,41 @@ internal sealed class Pipeline
     /// <summary>The queues, once <see cref="Ready"/> (tests).</summary>
     internal DualQueue? Queue => Volatile.Read(ref _queue);
 
-    /// <summary>Creates the pipeline described by <paramref name="options"/> (the SQLite store, if a path is set).</summary>
+    /// <summary>
+    /// Creates the pipeline described by <paramref name="options"/>: the SQLite store if a path is set, else the spool
+    /// outbox if exporters are configured (else no sink), and the exporters reading what it commits.
+    /// </summary>
     internal static Pipeline Create(MonitoringOptions options)
     {
         var exporters = new List<Export.HttpExporter>();
+        IReadOnlyList<HttpExporterOptions> configured = options.Exporters();
+        var names = new List<string>(configured.Count);
+        foreach (HttpExporterOptions exporter in configured)
+        {
+            names.Add(exporter.EffectiveName);
+        }
+
+        ISpanSink? sink = null;
         if (options.DatabasePath is { } path)
         {
             // The store commits and acknowledges the queue; each exporter then reads what it committed (the outbox).
-            foreach (HttpExporterOptions exporter in options.Exporters())
+            // Retention keeps what an exporter has not sent yet.
+            sink = new SqliteSpanSink(path, options.ServiceName) { ExportCursors = names };
+            foreach (HttpExporterOptions exporter in configured)
             {
                 exporters.Add(new Export.HttpExporter(exporter, path, ProcessSystemInfo.For(options.ServiceName)));
             }
         }
-
-        // Retention keeps what an exporter has not sent yet.
-        ISpanSink? sink = options.DatabasePath is null ? null
-            : new SqliteSpanSink(options.DatabasePath, options.ServiceName) { ExportCursors = exporters.ConvertAll(e => e.Name) };
+        else if (configured.Count > 0)
+        {
+            // No store: the spool folder is the outbox, a segment kept until every exporter has it acknowledged.
+            var outbox = new SpoolOutboxSink(options.EffectiveOutboxPath, options.ServiceName, names);
+            sink = outbox;
+            foreach (HttpExporterOptions exporter in configured)
+            {
+                exporters.Add(new Export.HttpExporter(exporter, new Export.SpoolOutbox(() => outbox.Outbox, exporter.EffectiveName, options.EffectiveOutboxPath)));
+            }
+        }
 
         return new Pipeline(options, sink, exporters);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 
 namespace Instrumentor;
@@ -88,12 +89,15 @@ internal static class RecordQueue
     }
 
     /// <summary>Replaces the running pipeline with one writing to <paramref name="sink"/> (tests, custom sinks).</summary>
-    internal static Pipeline StartWith(MonitoringOptions options, ISpanSink sink)
+    internal static Pipeline StartWith(MonitoringOptions options, ISpanSink sink) => StartWith(options, sink, Array.Empty<Export.HttpExporter>());
+
+    /// <summary>As <see cref="StartWith(MonitoringOptions, ISpanSink)"/>, with <paramref name="exporters"/> notified of each commit (benchmarks).</summary>
+    internal static Pipeline StartWith(MonitoringOptions options, ISpanSink sink, IReadOnlyList<Export.HttpExporter> exporters)
     {
         Shutdown(TimeSpan.FromSeconds(5));
         lock (s_lock)
         {
-            var pipeline = new Pipeline(options, sink);
+            var pipeline = new Pipeline(options, sink, exporters);
             InstallExitHandler();
             Volatile.Write(ref s_current, pipeline);
             return pipeline;

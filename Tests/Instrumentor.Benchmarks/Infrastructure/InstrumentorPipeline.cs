@@ -13,8 +13,8 @@ internal static class InstrumentorPipeline
     /// </summary>
     internal const int QueueCapacity = 1 << 20;
 
-    /// <summary>Runs the real writer thread with a sink that only counts.</summary>
-    internal static void StartWithNoopSink()
+    /// <summary>Runs the real writer thread with a sink that only counts (and notifies <paramref name="exporters"/> of each commit).</summary>
+    internal static void StartWithNoopSink(params Instrumentor.Export.HttpExporter[] exporters)
     {
         var options = new MonitoringOptions
         {
@@ -23,7 +23,7 @@ internal static class InstrumentorPipeline
             QueueWarningThreshold = QueueCapacity,
             OverflowPolicy = OverflowPolicy.DropNewest,
         };
-        RecordQueue.StartWith(options, new NoopSink());
+        RecordQueue.StartWith(options, new NoopSink(), exporters);
     }
 
     /// <summary>Flushes, prints the pipeline counters (BDN shows them in the log) and stops the pipeline.</summary>

@@ -61,11 +61,20 @@ public sealed class HttpExporterOptionsTests
     }
 
     [Test]
-    public void An_exporter_needs_a_store_to_be_its_outbox()
+    public void Without_a_store_the_outbox_is_the_spool_folder_at_a_place_that_outlives_the_process()
     {
-        var options = new MonitoringOptions { DatabasePath = null };
+        var options = new MonitoringOptions { DatabasePath = null, ServiceName = "orders/api" };
         options.AddHttpExporter(e => e.Endpoint = new Uri("http://127.0.0.1:4318"));
 
-        options.Problems().ShouldContain(p => p.Option == "DatabasePath" && p.Message.Contains("outbox", StringComparison.Ordinal));
+        options.Problems().ShouldBeEmpty();
+        // Not the per-process temp spool of a store-less pipeline: the next start must find it again.
+        options.EffectiveSpoolPath.ShouldNotContain(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        System.IO.Path.GetFileName(options.EffectiveSpoolPath).ShouldBe("orders_api.spool");
+        options.EffectiveOutboxPath.ShouldBe(options.EffectiveSpoolPath + ".outbox");
+        new MonitoringOptions { DatabasePath = null, ServiceName = "orders/api" }.AddHttpExporter(e => e.Endpoint = new Uri("http://127.0.0.1:1"))
+            .EffectiveSpoolPath.ShouldBe(options.EffectiveSpoolPath, "the next start of the same service finds the same folder");
+
+        options.SpoolPath = "/var/lib/app/spans.spool";
+        options.EffectiveOutboxPath.ShouldBe("/var/lib/app/spans.spool.outbox");
     }
 }

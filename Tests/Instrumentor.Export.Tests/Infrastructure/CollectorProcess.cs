@@ -56,6 +56,16 @@ internal sealed class CollectorProcess : IDisposable
 
     public void Dispose() => _process.Dispose();
 
+    /// <summary>Waits (3 minutes at most, while <paramref name="app"/> runs) until the collector's store holds a span.</summary>
+    public static async Task UntilReceivingAsync(string database, ChildProcess app)
+    {
+        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
+        while (Count(database, "SELECT count(*) FROM span;") == 0 && !app.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A number read from a store file (the collector's or the application's) with its own read-only connection.</summary>
     public static long Count(string database, string sql)
     {

@@ -46,6 +46,8 @@ public sealed class RealProcessOutageTests
             using ChildProcess app = ChildProcess.Start(ChildProcess.BuiltAssembly("TestAppAssembly"), $"produce {Spans} {outage + 20} 0",
                 _directory.Path, AppEnvironment(appDb, port, mode: "instant"));
             await app.LineAsync(l => l == "produced 10000").WaitAsync(TimeSpan.FromMinutes(3));
+            // On a loaded machine the first commits and sends may lag the producer: the kill must come once some arrived.
+            await CollectorProcess.UntilReceivingAsync(collectorDb, app);
             long beforeKill = Count(collectorDb, "SELECT count(*) FROM span;");
             beforeKill.ShouldBeGreaterThan(0L, "the collector was receiving before it was killed\n" + app);
 

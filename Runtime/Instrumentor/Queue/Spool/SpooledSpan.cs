@@ -82,7 +82,10 @@ internal sealed class SpooledSpan
         "\"" + System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(text) + "\"";
 
     /// <summary>Writes the payload (without length and checksum).</summary>
-    internal void WriteTo(ArrayBufferWriter<byte> buffer)
+    internal void WriteTo(ArrayBufferWriter<byte> buffer) => WriteTo(buffer, ScopedSystem);
+
+    /// <summary>Writes the payload with <paramref name="system"/> as its system (the outbox keeps every span's).</summary>
+    internal void WriteTo(ArrayBufferWriter<byte> buffer, SystemInfo? system)
     {
         Span<byte> fixedPart = buffer.GetSpan(53);
         BinaryPrimitives.WriteInt64LittleEndian(fixedPart, StartUnixMicroseconds);
@@ -98,7 +101,7 @@ internal sealed class SpooledSpan
         WriteString(buffer, ProcessGroup);
         WriteBytes(buffer, DataUtf8);
         WriteString(buffer, Exception);
-        if (ScopedSystem is { } system)
+        if (system is not null)
         {
             // An optional trailer: records of files written before it simply end after the exception.
             WriteString(buffer, system.SystemName);
@@ -107,7 +110,7 @@ internal sealed class SpooledSpan
         }
     }
 
-    /// <summary>Reads a payload written by <see cref="WriteTo"/>; throws <see cref="FormatException"/> if malformed.</summary>
+    /// <summary>Reads a payload written by <see cref="WriteTo(ArrayBufferWriter{byte}, SystemInfo?)"/>; throws <see cref="FormatException"/> if malformed.</summary>
     internal static SpooledSpan ReadFrom(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < 53)
