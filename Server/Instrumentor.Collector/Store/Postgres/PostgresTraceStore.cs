@@ -103,64 +103,97 @@ internal sealed class PostgresTraceStore : ITraceStore
         }
     }
 
-    /// <inheritdoc />
-    public StoreIngestResult WriteSpans(SpanBatch batch) => Retrying(() => WriteSpansOnce(batch));
+    /// <summary>Spans of queued batches committed together (<see cref="WriteSpanGroup"/>): one COPY, one commit.</summary>
+    public int MaxGroupedSpans => 20_000;
 
-    private StoreIngestResult WriteSpansOnce(SpanBatch batch)
+    /// <inheritdoc />
+    public StoreIngestResult WriteSpans(SpanBatch batch) => WriteSpanGroup([batch])[0];
+
+    /// <inheritdoc />
+    public IReadOnlyList<StoreIngestResult> WriteSpanGroup(IReadOnlyList<SpanBatch> batches) => Retrying(() => WriteGroupOnce(batches));
+
+    private StoreIngestResult[] WriteGroupOnce(IReadOnlyList<SpanBatch> batches)
     {
         NpgsqlConnection connection = Writer();
-        long? instanceId = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
-            ? InstanceId(connection, sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
-            : null;
         // Tomorrow too: the first span after midnight finds its partition made (a set lookup when it exists).
         var days = new HashSet<long> { Tomorrow() };
-        var sites = new long[batch.Spans.Count];
-        for (int i = 0; i < batch.Spans.Count; i++)
+        var rows = new Prepared[batches.Count];
+        for (int b = 0; b < batches.Count; b++)
         {
-            SpooledSpan span = batch.Spans[i];
-            days.Add(PostgresTime.Day(span.StartUnixMicroseconds));
-            sites[i] = SiteId(connection, span.Process, span.ProcessGroup, batch.Service);
+            SpanBatch batch = batches[b];
+            long? instanceId = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
+                ? InstanceId(connection, sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
+                : null;
+            var sites = new long[batch.Spans.Count];
+            for (int i = 0; i < batch.Spans.Count; i++)
+            {
+                SpooledSpan span = batch.Spans[i];
+                days.Add(PostgresTime.Day(span.StartUnixMicroseconds));
+                sites[i] = SiteId(connection, span.Process, span.ProcessGroup, batch.Service);
+            }
+
+            rows[b] = new Prepared(batch, sites, instanceId);
         }
 
         _partitions.Ensure(connection, "span", days);
+        var results = new StoreIngestResult[batches.Count];
         using (NpgsqlTransaction transaction = connection.BeginTransaction())
         {
-            if (batch.BatchId is { } batchId && !ClaimBatch(connection, "ingest_batch", "spans", batchId, batch.Spans.Count))
+            bool[] claimed = ClaimBatches(connection, batches);
+            var stored = new List<Prepared>(batches.Count);
+            for (int b = 0; b < batches.Count; b++)
             {
-                return new StoreIngestResult(0, batch.Spans.Count);
+                // A batch id already committed stores nothing.
+                results[b] = claimed[b] ? new StoreIngestResult(batches[b].Spans.Count, 0) : new StoreIngestResult(0, batches[b].Spans.Count);
+                if (claimed[b])
+                {
+                    stored.Add(rows[b]);
+                }
             }
 
-            if (TryCopy(connection, "span", batch, sites, instanceId))
+            if (stored.Count == 0 || TryCopy(connection, "span", stored))
             {
                 var stats = new PostgresStats.Delta();
-                for (int i = 0; i < batch.Spans.Count; i++)
+                foreach (Prepared p in stored)
                 {
-                    SpooledSpan span = batch.Spans[i];
-                    stats.Add(sites[i], span.StartUnixMicroseconds, span.Status != SpanStatus.Ok, Duration(span));
+                    for (int i = 0; i < p.Batch.Spans.Count; i++)
+                    {
+                        SpooledSpan span = p.Batch.Spans[i];
+                        stats.Add(p.Sites[i], span.StartUnixMicroseconds, span.Status != SpanStatus.Ok, Duration(span));
+                    }
                 }
 
                 stats.Apply(connection);
                 transaction.Commit();
-                return new StoreIngestResult(batch.Spans.Count, 0);
+                return results;
             }
 
-            // A span of the batch is stored already: nothing of this transaction stays.
+            // A span of the group is stored already: nothing of this transaction stays.
             transaction.Rollback();
         }
 
-        return WriteSpansSkippingStored(connection, batch, sites, instanceId);
+        for (int b = 0; b < batches.Count; b++)
+        {
+            results[b] = WriteSpansSkippingStored(connection, rows[b]);
+        }
+
+        return results;
     }
 
+    /// <summary>A batch with its interned site ids (one per span) and instance id.</summary>
+    private sealed record Prepared(SpanBatch Batch, long[] Sites, long? InstanceId);
+
     // The batch holds spans stored before: stage it and insert only the new ones, counting what was inserted.
-    private StoreIngestResult WriteSpansSkippingStored(NpgsqlConnection connection, SpanBatch batch, long[] sites, long? instanceId)
+    private StoreIngestResult WriteSpansSkippingStored(NpgsqlConnection connection, Prepared rows)
     {
+        SpanBatch batch = rows.Batch;
         using NpgsqlTransaction transaction = connection.BeginTransaction();
-        if (batch.BatchId is { } batchId && !ClaimBatch(connection, "ingest_batch", "spans", batchId, batch.Spans.Count))
+        if (!ClaimBatches(connection, [batch])[0])
         {
             return new StoreIngestResult(0, batch.Spans.Count);
         }
 
-        if (!TryCopy(connection, "span_stage", batch, sites, instanceId))
+        if (!TryCopy(connection, "span_stage", [rows]))
         {
             throw new InvalidOperationException("the staging table of the PostgreSQL store has a key; it should have none");
         }
@@ -189,28 +222,31 @@ internal sealed class PostgresTraceStore : ITraceStore
 
     private static long? Duration(SpooledSpan span) => span.DurationNanoseconds >= 0 ? span.DurationNanoseconds : null;
 
-    // One binary COPY of the batch into span (or the staging table); false when the span table already holds one of
-    // its spans (the transaction is then aborted).
-    private static bool TryCopy(NpgsqlConnection connection, string table, SpanBatch batch, long[] sites, long? instanceId)
+    // One binary COPY of the batches into span (or the staging table); false when the span table already holds one of
+    // their spans (the transaction is then aborted).
+    private static bool TryCopy(NpgsqlConnection connection, string table, IReadOnlyList<Prepared> batches)
     {
         try
         {
             using NpgsqlBinaryImporter copy = connection.BeginBinaryImport($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)");
-            for (int i = 0; i < batch.Spans.Count; i++)
+            foreach ((SpanBatch batch, long[] sites, long? instanceId) in batches)
             {
-                SpooledSpan span = batch.Spans[i];
-                copy.StartRow();
-                copy.Write(PostgresTime.FromMicroseconds(span.StartUnixMicroseconds), NpgsqlDbType.TimestampTz);
-                copy.Write(sites[i], NpgsqlDbType.Bigint);
-                WriteOptional(copy, instanceId);
-                copy.Write(StoreText.TraceId(span.TraceHigh, span.TraceLow), NpgsqlDbType.Text);
-                copy.Write(StoreText.SpanId(span.SpanId), NpgsqlDbType.Text);
-                WriteText(copy, span.ParentSpanId == 0 ? null : StoreText.SpanId(span.ParentSpanId));
-                copy.Write(span.Status == SpanStatus.Ok ? "OK" : "ERR", NpgsqlDbType.Text);
-                WriteOptional(copy, Duration(span));
-                copy.Write(span.ThreadId, NpgsqlDbType.Integer);
-                WriteText(copy, span.DataUtf8 is { Length: > 0 } data ? Encoding.UTF8.GetString(data) : null);
-                WriteText(copy, span.Exception is { } e && e.Length > MaxExceptionLength ? e[..MaxExceptionLength] : span.Exception);
+                for (int i = 0; i < batch.Spans.Count; i++)
+                {
+                    SpooledSpan span = batch.Spans[i];
+                    copy.StartRow();
+                    copy.Write(PostgresTime.FromMicroseconds(span.StartUnixMicroseconds), NpgsqlDbType.TimestampTz);
+                    copy.Write(sites[i], NpgsqlDbType.Bigint);
+                    WriteOptional(copy, instanceId);
+                    copy.Write(StoreText.TraceId(span.TraceHigh, span.TraceLow), NpgsqlDbType.Text);
+                    copy.Write(StoreText.SpanId(span.SpanId), NpgsqlDbType.Text);
+                    WriteText(copy, span.ParentSpanId == 0 ? null : StoreText.SpanId(span.ParentSpanId));
+                    copy.Write(span.Status == SpanStatus.Ok ? "OK" : "ERR", NpgsqlDbType.Text);
+                    WriteOptional(copy, Duration(span));
+                    copy.Write(span.ThreadId, NpgsqlDbType.Integer);
+                    WriteText(copy, span.DataUtf8 is { Length: > 0 } data ? Encoding.UTF8.GetString(data) : null);
+                    WriteText(copy, span.Exception is { } e && e.Length > MaxExceptionLength ? e[..MaxExceptionLength] : span.Exception);
+                }
             }
 
             copy.Complete();
@@ -441,6 +477,58 @@ internal sealed class PostgresTraceStore : ITraceStore
 
         _connection = connection;
         return connection;
+    }
+
+    // Which of the batches to store: those without a batch id, and the first of each batch id not committed before
+    // (committed with the rows, so a batch sent again after a lost answer, to this collector or another, stores nothing).
+    private static bool[] ClaimBatches(NpgsqlConnection connection, IReadOnlyList<SpanBatch> batches)
+    {
+        var claimed = new bool[batches.Count];
+        var ids = new List<string>();
+        var counts = new List<int>();
+        for (int b = 0; b < batches.Count; b++)
+        {
+            if (batches[b].BatchId is { } id)
+            {
+                ids.Add(id);
+                counts.Add(batches[b].Spans.Count);
+            }
+            else
+            {
+                claimed[b] = true;
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return claimed;
+        }
+
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        using (var command = new NpgsqlCommand("""
+            INSERT INTO ingest_batch (batch_id, committed, spans) SELECT b, now(), c FROM unnest(@ids, @counts) AS u(b, c)
+            ON CONFLICT DO NOTHING RETURNING batch_id;
+            """, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids.ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = counts.ToArray() });
+            using NpgsqlDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                fresh.Add(reader.GetString(0));
+            }
+        }
+
+        for (int b = 0; b < batches.Count; b++)
+        {
+            // The same id twice in one group: the first one claims it.
+            if (batches[b].BatchId is { } id && fresh.Remove(id))
+            {
+                claimed[b] = true;
+            }
+        }
+
+        return claimed;
     }
 
     private static bool ClaimBatch(NpgsqlConnection connection, string table, string countColumn, string batchId, int count)
