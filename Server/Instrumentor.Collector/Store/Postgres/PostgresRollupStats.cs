@@ -12,11 +12,18 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// <c>/api/stats</c> from <c>stats_minute</c> (<see cref="PostgresStats"/>): the whole minutes of the range come from
 /// the minute rows, the partial minutes at both ends from the span table (grouped by the server into time and
 /// histogram buckets). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
-/// for ranges of at least two whole minutes holding more than <see cref="RollupStats.DefaultMinSpans"/> spans: below
-/// that, ranking the spans is fast and the percentiles stay exact.
+/// for ranges of at least two whole minutes holding more than <see cref="DefaultMinSpans"/> spans: below that, ranking
+/// the spans is fast and the percentiles stay exact.
 /// </summary>
 internal static class PostgresRollupStats
 {
+    /// <summary>
+    /// Ranges with fewer spans in whole minutes than this are computed exactly from the spans. Lower than SQLite's
+    /// (<see cref="RollupStats.DefaultMinSpans"/>): ranking 10,000 spans on the server took 65 ms at the median on a
+    /// loaded machine, where their minutes take a few.
+    /// </summary>
+    internal const long DefaultMinSpans = 2_000;
+
     /// <summary>
     /// The stats of [<paramref name="from"/>, <paramref name="to"/>) from the minutes, or null when they do not apply.
     /// One repeatable-read transaction: the minutes and the spans are one snapshot.
@@ -80,11 +87,14 @@ internal static class PostgresRollupStats
         }
 
         var ends = new List<(long Site, long TimeBucket, short Bucket, long Spans, long Errors)>();
+        // Two plain ranges (UNION ALL): each one index range of its own partition, where an OR of them may be planned
+        // as a scan of every partition.
         using (var command = new NpgsqlCommand($"""
             SELECT s.site_id, floor((extract(epoch FROM s.ts) * 1000000 - @from) / @width)::bigint, {PostgresStats.BucketSql},
                    count(*), count(*) FILTER (WHERE s.status = 'ERR')
-            FROM span s
-            WHERE ((s.ts >= @fromTs AND s.ts < @fullFromTs) OR (s.ts >= @fullToTs AND s.ts < @toTs)){SiteCache.Condition(siteIds)}
+            FROM (SELECT site_id, ts, status, duration_ns FROM span s WHERE s.ts >= @fromTs AND s.ts < @fullFromTs{SiteCache.Condition(siteIds)}
+                  UNION ALL
+                  SELECT site_id, ts, status, duration_ns FROM span s WHERE s.ts >= @fullToTs AND s.ts < @toTs{SiteCache.Condition(siteIds)}) s
             GROUP BY 1, 2, 3;
             """, connection, snapshot))
         {

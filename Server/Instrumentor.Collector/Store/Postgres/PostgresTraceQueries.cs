@@ -133,7 +133,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
         // Long ranges from the per-minute stats; short ones (or a store with few spans there) exactly from the spans.
         if (PostgresRollupStats.TryStats(connection, from, to, siteIds, buckets, site => _sites.Get(connection, site).Process,
-                Sqlite.Rollup.RollupStats.DefaultMinSpans) is { } rolledUp)
+                PostgresRollupStats.DefaultMinSpans) is { } rolledUp)
         {
             return rolledUp;
         }
