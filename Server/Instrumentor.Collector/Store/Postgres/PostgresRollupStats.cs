@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Data;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Instrumentor.Collector.Json;
 using Instrumentor.Collector.Store.Sqlite.Rollup;
 using Npgsql;
@@ -28,6 +29,8 @@ internal static class PostgresRollupStats
     /// The stats of [<paramref name="from"/>, <paramref name="to"/>) from the minutes, or null when they do not apply.
     /// One repeatable-read transaction: the minutes and the spans are one snapshot.
     /// </summary>
+    // Optimized from the first call: the stats are asked a few times a minute, too rarely for tiering to reach these loops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static IReadOnlyList<StatsItem>? TryStats(NpgsqlConnection connection, long from, long to, List<long>? siteIds, int buckets,
         Func<long, string> processOf, long minSpans)
     {
