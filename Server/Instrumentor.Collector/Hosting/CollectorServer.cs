@@ -186,7 +186,7 @@ internal sealed class CollectorServer : IAsyncDisposable
         Store.Dispose();
     }
 
-    // Session tracing (Instrumentor.Sessions): its own writer connection on the same file, see docs/sessions.md.
+    // Session tracing (Instrumentor.Sessions), see docs/sessions.md.
     private Sessions.SessionEndpoints? _sessions;
 
     private void MapEndpoints(CollectorOptions options)
@@ -205,12 +205,15 @@ internal sealed class CollectorServer : IAsyncDisposable
         new LogQueryEndpoints(Store).Map(_app);
         new LiveEndpoint(Live).Map(_app);
         new AlertEndpoints(Alerts).Map(_app);
-        if (options.Postgres is null)
+        // The session tables live next to the spans: in the PostgreSQL database or the SQLite file.
+        Sessions.ISessionBackend? sessions = Store is PostgresTraceStore postgres ? postgres.Sessions
+            : options.Postgres is null ? new Sessions.SqliteSessionBackend(options.Database, ReadOnly) : null;
+        if (sessions is not null)
         {
-            // Session tables live in the SQLite store only (docs/scaling-out.md): with --postgres the endpoints are absent.
-            _sessions = new Sessions.SessionEndpoints(options.Database, options.MaxBodyBytes, ReadOnly);
+            _sessions = new Sessions.SessionEndpoints(sessions, options.MaxBodyBytes, ReadOnly);
             _sessions.Map(_app);
         }
+
         _app.MapDashboard(DashboardAssets.Embedded);
         // Unknown paths get a problem document too, not an empty 404.
         _app.MapFallback(context => Problems.Problem.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}; see docs/collector.md"));

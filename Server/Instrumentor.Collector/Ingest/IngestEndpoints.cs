@@ -132,7 +132,7 @@ internal sealed class IngestEndpoints
 
     private async Task CommitAsync(HttpContext context, SpanBatch batch)
     {
-        Task<StoreIngestResult>? commit = _writer.TrySubmit(store => store.WriteSpans(batch), batch.Spans.Count);
+        Task<StoreIngestResult>? commit = _writer.TrySubmitSpans(batch);
         StoreIngestResult? result = await AwaitCommitAsync(context, commit).ConfigureAwait(false);
         if (result is { } r)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Channels;
@@ -52,6 +53,16 @@ internal sealed class IngestWriter : IDisposable
         return _jobs.Writer.TryWrite(job) ? job.Completion : null;
     }
 
+    /// <summary>
+    /// Queues a batch of spans if there is room; null when the writer is saturated (or stopped). Batches queued
+    /// together may be committed in one transaction when the store can (<see cref="ITraceStore.MaxGroupedSpans"/>).
+    /// </summary>
+    public Task<StoreIngestResult>? TrySubmitSpans(SpanBatch batch)
+    {
+        var job = new SpanWriteJob(batch);
+        return _jobs.Writer.TryWrite(job) ? job.Completion : null;
+    }
+
     /// <summary>Queues <paramref name="work"/>, waiting for room (background work such as retention, never requests).</summary>
     public async Task<T> RunAsync<T>(Func<ITraceStore, T> work, CancellationToken cancellationToken)
     {
@@ -75,12 +86,36 @@ internal sealed class IngestWriter : IDisposable
             bool spans = false;
             while (reader.TryRead(out IWriteJob? job))
             {
-                job.Execute(_store);
+                int spanCount = job.SpanCount;
+                if (job is SpanWriteJob first && _store.MaxGroupedSpans is > 0 and int max && reader.TryPeek(out IWriteJob? next) && next is SpanWriteJob)
+                {
+                    // Batches that queued up while the store was busy: one transaction, one commit for all of them.
+                    var group = new List<SpanWriteJob> { first };
+                    while (reader.TryPeek(out next) && next is SpanWriteJob more && spanCount + more.SpanCount <= max && reader.TryRead(out _))
+                    {
+                        group.Add(more);
+                        spanCount += more.SpanCount;
+                    }
+
+                    if (group.Count > 1)
+                    {
+                        SpanWriteJob.ExecuteGroup(_store, group);
+                    }
+                    else
+                    {
+                        first.Execute(_store);
+                    }
+                }
+                else
+                {
+                    job.Execute(_store);
+                }
+
                 long now = Stopwatch.GetTimestamp();
                 Volatile.Write(ref _lastLagTicks, now - job.EnqueuedTimestamp);
-                if (job.SpanCount > 0)
+                if (spanCount > 0)
                 {
-                    _rate.Add(job.SpanCount);
+                    _rate.Add(spanCount);
                     spans = true;
                 }
             }

@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
 using Instrumentor.Collector.Ingest;
 using Instrumentor.Collector.Problems;
@@ -19,30 +18,23 @@ namespace Instrumentor.Collector.Sessions;
 /// <summary>
 /// Session tracing over HTTP (docs/sessions.md): <c>POST /v1/sessions</c> takes the batches of
 /// <c>new SessionTracer(collectorUri)</c>; <c>GET /api/sessions</c> and <c>GET /api/sessions/{id}</c> read them back.
-/// The session tables live in the collector's SQLite file, next to the spans.
+/// The session tables live in the collector's store, next to the spans (<see cref="ISessionBackend"/>).
 /// </summary>
 internal sealed class SessionEndpoints : IDisposable
 {
-    private readonly string _database;
+    private readonly ISessionBackend _backend;
     private readonly long _maxBodyBytes;
-    private readonly Lazy<SessionIngest> _ingest;
-    private readonly SessionStore _reader;
-    private readonly Lock _readLock = new();
-
     private readonly bool _readOnly;
 
-    /// <param name="database">The store file.</param>
+    /// <param name="backend">The session tables (owned: disposed with the endpoints).</param>
     /// <param name="maxBodyBytes">The largest request body taken.</param>
-    /// <param name="readOnly">The store is an archive (<c>serve --db</c> on one): read it without creating the
-    /// session tables, and refuse ingest (the collector's read-only ingest endpoints answer 405 for it).</param>
-    public SessionEndpoints(string database, long maxBodyBytes, bool readOnly = false)
+    /// <param name="readOnly">The store is an archive (<c>serve --db</c> on one): refuse ingest (the collector's
+    /// read-only ingest endpoints answer 405 for it).</param>
+    public SessionEndpoints(ISessionBackend backend, long maxBodyBytes, bool readOnly = false)
     {
-        _database = database;
+        _backend = backend;
         _maxBodyBytes = maxBodyBytes;
         _readOnly = readOnly;
-        _ingest = new Lazy<SessionIngest>(() => new SessionIngest(_database));
-        // Opened now: the session tables exist from the start, for the query API and for SQL of the user's own.
-        _reader = readOnly ? SessionStore.OpenReadOnly(_database) : SessionStore.Open(_database);
     }
 
     public void Map(IEndpointRouteBuilder endpoints)
@@ -91,8 +83,8 @@ internal sealed class SessionEndpoints : IDisposable
         WriteResult result;
         try
         {
-            // SQLite work off the request thread: the commit may wait for the span writer's lock.
-            result = await Task.Run(() => _ingest.Value.Commit(batch), context.RequestAborted).ConfigureAwait(false);
+            // Store work off the request thread: the commit may wait for the span writer's lock (SQLite) or the server.
+            result = await Task.Run(() => _backend.Commit(batch), context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (Problem.IsStoreUnavailable(e))
         {
@@ -142,10 +134,7 @@ internal sealed class SessionEndpoints : IDisposable
         SessionPage page;
         try
         {
-            lock (_readLock)
-            {
-                page = _reader.ListSessions(query);
-            }
+            page = _backend.ListSessions(query);
         }
         catch (ArgumentException e)
         {
@@ -159,11 +148,7 @@ internal sealed class SessionEndpoints : IDisposable
     private async Task Get(HttpContext context)
     {
         string id = (string)context.Request.RouteValues["session_id"]!;
-        StoredSession? session;
-        lock (_readLock)
-        {
-            session = _reader.Read(id);
-        }
+        StoredSession? session = _backend.Read(id);
 
         if (session is null)
         {
@@ -202,13 +187,5 @@ internal sealed class SessionEndpoints : IDisposable
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        if (_ingest.IsValueCreated)
-        {
-            _ingest.Value.Dispose();
-        }
-
-        _reader.Dispose();
-    }
+    public void Dispose() => _backend.Dispose();
 }

@@ -17,6 +17,21 @@ internal interface ITraceStore : IDisposable
     StoreIngestResult WriteSpans(SpanBatch batch);
 
     /// <summary>
+    /// How many spans <see cref="WriteSpanGroup"/> may take in one call; 0 (the default): the store commits batch by
+    /// batch and the writer never groups them.
+    /// </summary>
+    int MaxGroupedSpans => 0;
+
+    /// <summary>
+    /// Commits several batches in one transaction, all-or-nothing (one commit for spans that arrived together); one
+    /// result per batch, in order, as <see cref="WriteSpans"/> would give each. Only called when
+    /// <see cref="MaxGroupedSpans"/> is above 0.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The store does not group batches.</exception>
+    IReadOnlyList<StoreIngestResult> WriteSpanGroup(IReadOnlyList<SpanBatch> batches) =>
+        throw new NotSupportedException("this store commits span batches one by one");
+
+    /// <summary>
     /// Commits log lines in one transaction. With a <paramref name="batchId"/> already committed, stores nothing and
     /// counts the lines as duplicates.
     /// </summary>

@@ -8,12 +8,19 @@ using Instrumentor.Sessions;
 
 namespace Instrumentor.Collector.Tests.Sessions;
 
-public sealed class SessionEndpointsTests
+/// <summary>The session endpoints on the SQLite store; <see cref="Store.Postgres.PostgresSessionEndpointsTests"/> runs them on PostgreSQL.</summary>
+public class SessionEndpointsTests
 {
+    /// <summary>A collector over a store of its own.</summary>
+    private protected virtual Task<RunningCollector> StartCollectorAsync() => RunningCollector.StartAsync();
+
+    /// <summary>A value of SQL over the collector's store.</summary>
+    private protected virtual long Scalar(RunningCollector collector, string sql) => collector.Scalar(sql);
+
     [Test]
     public async Task A_tracer_pointed_at_the_collector_stores_sessions_that_the_query_API_returns_in_order_with_totals()
     {
-        await using RunningCollector collector = await RunningCollector.StartAsync();
+        await using RunningCollector collector = await StartCollectorAsync();
         string sessionId;
         await using (var tracer = new SessionTracer(collector.BaseAddress))
         {
@@ -48,13 +55,13 @@ public sealed class SessionEndpointsTests
         call.GetProperty("event_type").GetString().ShouldBe("cais");
         call.GetProperty("cost_usd").GetDouble().ShouldBe(0.0035, 1e-12);
         call.GetProperty("timestep_id").GetString().ShouldBe(detail.GetProperty("timesteps")[0].GetProperty("id").GetString());
-        collector.Scalar("SELECT count(*) FROM session_traces").ShouldBe(1);
+        Scalar(collector, "SELECT count(*) FROM session_traces").ShouldBe(1);
     }
 
     [Test]
     public async Task The_same_batch_posted_twice_is_stored_once()
     {
-        await using RunningCollector collector = await RunningCollector.StartAsync();
+        await using RunningCollector collector = await StartCollectorAsync();
         string body = """
             {"sessions":[{"session_id":"s1","created_at":"2026-12-01T10:00:00Z","metadata":null,"experiment_id":null}],
              "events":[{"id":"e1","session_id":"s1","event_type":"runtime","event_time":"2026-12-01T10:00:01Z"}],
@@ -64,14 +71,14 @@ public sealed class SessionEndpointsTests
         (await first.Content.ReadAsStringAsync()).ShouldBe("""{"accepted":1,"duplicates":0}""");
         using HttpResponseMessage second = await collector.PostJsonAsync("/v1/sessions", body);
         (await second.Content.ReadAsStringAsync()).ShouldBe("""{"accepted":0,"duplicates":1}""");
-        collector.Scalar("SELECT count(*) FROM events").ShouldBe(1);
-        collector.Scalar("SELECT num_events FROM session_traces WHERE session_id = 's1'").ShouldBe(1);
+        Scalar(collector, "SELECT count(*) FROM events").ShouldBe(1);
+        Scalar(collector, "SELECT num_events FROM session_traces WHERE session_id = 's1'").ShouldBe(1);
     }
 
     [Test]
     public async Task A_body_with_one_bad_value_stores_nothing_and_names_the_path()
     {
-        await using RunningCollector collector = await RunningCollector.StartAsync();
+        await using RunningCollector collector = await StartCollectorAsync();
         string body = """
             {"sessions":[{"session_id":"s1","created_at":"2026-12-01T10:00:00Z"}],
              "events":[{"id":"e1","session_id":"s1","event_type":"weird","event_time":"2026-12-01T10:00:01Z"}]}
@@ -80,15 +87,15 @@ public sealed class SessionEndpointsTests
         await ProblemAssert.IsProblem(response, 400, "$.events[0].event_type");
         using HttpResponseMessage notJson = await collector.PostJsonAsync("/v1/sessions", "{nope");
         await ProblemAssert.IsProblem(notJson, 400);
-        collector.Scalar("SELECT count(*) FROM session_traces").ShouldBe(0);
-        collector.Scalar("SELECT count(*) FROM events").ShouldBe(0);
+        Scalar(collector, "SELECT count(*) FROM session_traces").ShouldBe(0);
+        Scalar(collector, "SELECT count(*) FROM events").ShouldBe(0);
         (await collector.GetJsonAsync("/api/sessions")).GetProperty("items").GetArrayLength().ShouldBe(0);
     }
 
     [Test]
     public async Task Sessions_are_listed_newest_first_filtered_by_time_experiment_system_and_cost_and_paged_by_cursor()
     {
-        await using RunningCollector collector = await RunningCollector.StartAsync();
+        await using RunningCollector collector = await StartCollectorAsync();
         var sessions = Enumerable.Range(0, 5).Select(i =>
         {
             var data = new SessionData

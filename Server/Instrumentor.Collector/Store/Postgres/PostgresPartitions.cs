@@ -113,8 +113,17 @@ internal sealed class PostgresPartitions
             exists.Parameters.AddWithValue("name", name);
             if ((bool)exists.ExecuteScalar()!)
             {
-                using var count = new NpgsqlCommand($"SELECT count(*) FROM {name};", connection);
-                rows = (long)count.ExecuteScalar()!;
+                if (table == "span")
+                {
+                    // The day's per-minute stats go with its spans, in the same transaction; they count its rows.
+                    rows = PostgresStats.DropDay(connection, day);
+                }
+                else
+                {
+                    using var count = new NpgsqlCommand($"SELECT count(*) FROM {name};", connection);
+                    rows = (long)count.ExecuteScalar()!;
+                }
+
                 Execute(connection, $"DROP TABLE IF EXISTS {name};");
             }
         }

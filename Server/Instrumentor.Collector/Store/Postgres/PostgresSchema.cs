@@ -5,14 +5,16 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// <summary>
 /// The PostgreSQL schema of the collector's store. Physical layout (ours to change): <c>span</c> and <c>log</c>
 /// partitioned by day on their start time (<see cref="PostgresPartitions"/>), interned processes in <c>site</c> and
-/// system instances in <c>instance</c>, committed batch ids in <c>ingest_batch</c> and <c>log_batch</c>. Logical
-/// schema (the contract, what users and alert rules query): the views <c>process_trace</c>, <c>data_trace</c>,
-/// <c>instances</c> and <c>logs</c>, with the SQLite store's column names; <c>ts</c> is a <c>timestamptz</c> here.
+/// system instances in <c>instance</c>, committed batch ids in <c>ingest_batch</c> and <c>log_batch</c>, per-minute
+/// stats in <c>stats_minute</c> (<see cref="PostgresStats"/>, version 2). Logical schema (the contract, what users and
+/// alert rules query): the views <c>process_trace</c>, <c>data_trace</c>, <c>instances</c> and <c>logs</c>, with the
+/// SQLite store's column names (<c>ts</c> is a <c>timestamptz</c> here), and the session tables (version 2) with the
+/// names and columns of the SQLite store's; their times are <c>timestamptz</c>, embeddings <c>bytea</c>.
 /// </summary>
 internal static class PostgresSchema
 {
     /// <summary>The schema version this build writes (in <c>instrumentor_schema</c>).</summary>
-    internal const int CurrentVersion = 1;
+    internal const int CurrentVersion = 2;
 
     // Any collector opening the database takes this lock first: two of them starting at once create the schema once.
     internal const long SchemaLock = 0x496e_7374_7231;
@@ -121,6 +123,104 @@ internal static class PostgresSchema
         SELECT ts, level, logger, message, trace_id, span_id, parent_span_id, exception, attributes, service FROM log;
         """;
 
+    // Version 2: the per-minute stats (filled from the spans already stored) and the session tables.
+    private const string Version2 = $$"""
+        CREATE TABLE IF NOT EXISTS stats_minute (
+            site_id  bigint NOT NULL,
+            minute   bigint NOT NULL,      -- start, minutes since the Unix epoch (UTC)
+            spans    bigint NOT NULL,
+            errors   bigint NOT NULL,
+            buckets  smallint[] NOT NULL,  -- the LogHistogram buckets of the measured durations, ascending
+            counts   bigint[] NOT NULL,    -- durations in each of those buckets
+            PRIMARY KEY (site_id, minute)
+        );
+        CREATE INDEX IF NOT EXISTS stats_minute_by_minute ON stats_minute (minute);
+        {{PostgresStats.RebuildSql}}
+
+        CREATE TABLE IF NOT EXISTS experiments (
+            experiment_id text COLLATE "C" PRIMARY KEY,
+            name          text NOT NULL,
+            description   text,
+            configuration text,               -- JSON object
+            created_at    timestamptz NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS systems (
+            system_id   text COLLATE "C" PRIMARY KEY,
+            name        text NOT NULL,
+            system_type text,
+            description text
+        );
+        CREATE TABLE IF NOT EXISTS system_versions (
+            version_id    text COLLATE "C" PRIMARY KEY,
+            system_id     text COLLATE "C" NOT NULL,
+            version       text NOT NULL,
+            configuration text,
+            created_at    timestamptz NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS system_versions_system ON system_versions (system_id, created_at);
+
+        CREATE TABLE IF NOT EXISTS session_traces (
+            session_id    text COLLATE "C" PRIMARY KEY,
+            created_at    timestamptz NOT NULL,
+            metadata      text,               -- JSON object
+            experiment_id text COLLATE "C",
+            num_timesteps integer NOT NULL DEFAULT 0,
+            num_events    integer NOT NULL DEFAULT 0,
+            num_messages  integer NOT NULL DEFAULT 0
+        );
+        -- Sessions by time (newest first, keyset on (created_at, session_id)) and by experiment.
+        CREATE INDEX IF NOT EXISTS session_traces_created ON session_traces (created_at, session_id);
+        CREATE INDEX IF NOT EXISTS session_traces_experiment ON session_traces (experiment_id, created_at);
+
+        CREATE TABLE IF NOT EXISTS session_timesteps (
+            id           text COLLATE "C" PRIMARY KEY,
+            session_id   text COLLATE "C" NOT NULL,
+            step_id      text NOT NULL,
+            step_index   integer NOT NULL,
+            turn_number  integer,
+            started_at   timestamptz NOT NULL,
+            completed_at timestamptz,
+            metadata     text
+        );
+        CREATE INDEX IF NOT EXISTS session_timesteps_session ON session_timesteps (session_id, step_index);
+
+        CREATE TABLE IF NOT EXISTS events (
+            id                 text COLLATE "C" PRIMARY KEY,
+            session_id         text COLLATE "C" NOT NULL,
+            timestep_id        text COLLATE "C",
+            event_type         text NOT NULL,   -- cais | environment | runtime
+            system_instance_id text,
+            event_time         timestamptz NOT NULL,
+            model_name         text,
+            provider           text,
+            input_tokens       bigint,
+            output_tokens      bigint,
+            total_tokens       bigint,
+            cost_usd           double precision,
+            latency_ms         double precision,
+            trace_id           text COLLATE "C",
+            span_id            text COLLATE "C",
+            metadata           text,
+            embedding          bytea            -- float32 little-endian vector
+        );
+        -- Events of a session, cost by model, the events of a trace.
+        CREATE INDEX IF NOT EXISTS events_session ON events (session_id, event_time);
+        CREATE INDEX IF NOT EXISTS events_model_cost ON events (model_name, event_time, cost_usd) WHERE model_name IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS events_trace ON events (trace_id) WHERE trace_id IS NOT NULL;
+
+        CREATE TABLE IF NOT EXISTS messages (
+            id           text COLLATE "C" PRIMARY KEY,
+            session_id   text COLLATE "C" NOT NULL,
+            timestep_id  text COLLATE "C",
+            message_type text NOT NULL,
+            content      text NOT NULL,
+            event_time   timestamptz NOT NULL,
+            metadata     text,
+            embedding    bytea
+        );
+        CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, event_time);
+        """;
+
     /// <summary>Creates the schema when missing; refuses a database written by a newer version.</summary>
     /// <exception cref="System.InvalidOperationException">The database has a newer schema version.</exception>
     internal static void Migrate(NpgsqlConnection connection)
@@ -140,6 +240,15 @@ internal static class PostgresSchema
             if (version < 1)
             {
                 Execute(connection, Version1);
+            }
+
+            if (version < 2)
+            {
+                Execute(connection, Version2);
+            }
+
+            if (version < CurrentVersion)
+            {
                 Execute(connection, $"DELETE FROM instrumentor_schema; INSERT INTO instrumentor_schema (version) VALUES ({CurrentVersion});");
             }
         }

@@ -131,6 +131,13 @@ internal sealed class PostgresTraceQueries : ITraceQueries
             return [];
         }
 
+        // Long ranges from the per-minute stats; short ones (or a store with few spans there) exactly from the spans.
+        if (PostgresRollupStats.TryStats(connection, from, to, siteIds, buckets, site => _sites.Get(connection, site).Process,
+                PostgresRollupStats.DefaultMinSpans) is { } rolledUp)
+        {
+            return rolledUp;
+        }
+
         // Counted and ranked by the server (percentile_disc is the nearest rank, as ProcessStats computes it): one pass
         // over the range, per process and per bucket, instead of every row sent to the collector.
         using var command = new NpgsqlCommand($$"""
@@ -259,11 +266,14 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     public StoreFacts Facts(long recentSinceMicroseconds)
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
+        // Totals from the per-minute stats (exact, kept with the spans), not a count of the span table; the recent
+        // window starts at the beginning of the minute "since" falls in. Oldest and newest: one index probe each.
         using var command = new NpgsqlCommand("""
-            SELECT (SELECT count(*) FROM span), (SELECT min(ts) FROM span), (SELECT max(ts) FROM span),
-                   (SELECT count(*) FROM span WHERE ts >= @since), (SELECT count(*) FROM span WHERE status = 'ERR' AND ts >= @since);
+            SELECT coalesce(sum(spans), 0)::bigint, (SELECT min(ts) FROM span), (SELECT max(ts) FROM span),
+                   coalesce(sum(spans) FILTER (WHERE minute >= @since), 0)::bigint, coalesce(sum(errors) FILTER (WHERE minute >= @since), 0)::bigint
+            FROM stats_minute;
             """, connection);
-        command.Parameters.AddWithValue("since", PostgresTime.FromMicroseconds(recentSinceMicroseconds));
+        command.Parameters.AddWithValue("since", PostgresStats.Minute(recentSinceMicroseconds));
         using NpgsqlDataReader reader = command.ExecuteReader();
         reader.Read();
         return new StoreFacts(reader.GetInt64(0), reader.IsDBNull(1) ? null : PostgresTime.Text(reader.GetDateTime(1)),

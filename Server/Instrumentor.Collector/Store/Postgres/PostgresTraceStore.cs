@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,11 +8,14 @@ using NpgsqlTypes;
 namespace Instrumentor.Collector.Store.Postgres;
 
 /// <summary>
-/// The PostgreSQL store (<c>serve --postgres</c>): spans go in by binary COPY into a session temp table, then one
-/// <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING</c> into the day-partitioned <c>span</c> table, so a span sent twice
-/// (a retry, or to two collectors behind a load balancer) is stored once; a batch id already committed stores nothing.
-/// Retention drops whole day partitions, and deletes the rows of the day the cutoff falls in. Several collectors can
-/// share one database: every write is a transaction of its own and the DDL takes advisory locks.
+/// The PostgreSQL store (<c>serve --postgres</c>): a batch goes in by one binary COPY straight into the day-partitioned
+/// <c>span</c> table, whose primary key (span id, trace id, start) refuses a span stored before. When it does (a retry
+/// under a new batch id, or the same span sent to two collectors behind a load balancer) the transaction is rolled back
+/// and the batch is written again the careful way: COPY into a session temp table, then
+/// <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING</c>, so it is stored once. A batch id already committed stores
+/// nothing. The per-minute stats (<see cref="PostgresStats"/>) are updated in the same transaction. Retention drops
+/// whole day partitions, and deletes the rows of the day the cutoff falls in. Several collectors can share one
+/// database: every write is a transaction of its own and the DDL takes advisory locks.
 /// One write connection, used by the store's one writer thread; readers take pooled connections.
 /// </summary>
 internal sealed class PostgresTraceStore : ITraceStore
@@ -41,6 +45,7 @@ internal sealed class PostgresTraceStore : ITraceStore
         Location = location;
         Queries = new PostgresTraceQueries(dataSource);
         LogQueries = new PostgresLogQueries(dataSource);
+        Sessions = new PostgresSessionStore(dataSource);
     }
 
     /// <inheritdoc />
@@ -51,6 +56,9 @@ internal sealed class PostgresTraceStore : ITraceStore
 
     /// <inheritdoc />
     public ILogQueries LogQueries { get; }
+
+    /// <summary>The session tables in the same database (<c>/v1/sessions</c>, <c>/api/sessions</c>).</summary>
+    public PostgresSessionStore Sessions { get; }
 
     /// <summary>Connects, creates the schema when missing and the partitions of today and tomorrow.</summary>
     /// <exception cref="InvalidOperationException">The connection string is invalid or the server cannot be used.</exception>
@@ -63,7 +71,8 @@ internal sealed class PostgresTraceStore : ITraceStore
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             // Shown in messages and /api/status: never the password.
             location = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
-            dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).Build();
+            // Arrays: the per-minute stats are written from arrays (unnest) and keep their histograms as arrays.
+            dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).EnableArrays().Build();
         }
         catch (ArgumentException e)
         {
@@ -95,33 +104,148 @@ internal sealed class PostgresTraceStore : ITraceStore
         }
     }
 
-    /// <inheritdoc />
-    public StoreIngestResult WriteSpans(SpanBatch batch) => Retrying(() => WriteSpansOnce(batch));
+    /// <summary>Spans of queued batches committed together (<see cref="WriteSpanGroup"/>): one COPY, one commit.</summary>
+    public int MaxGroupedSpans => 20_000;
 
-    private StoreIngestResult WriteSpansOnce(SpanBatch batch)
+    /// <inheritdoc />
+    public StoreIngestResult WriteSpans(SpanBatch batch) => WriteSpanGroup([batch])[0];
+
+    /// <inheritdoc />
+    public IReadOnlyList<StoreIngestResult> WriteSpanGroup(IReadOnlyList<SpanBatch> batches) => Retrying(() => WriteGroupOnce(batches));
+
+    private StoreIngestResult[] WriteGroupOnce(IReadOnlyList<SpanBatch> batches)
     {
         NpgsqlConnection connection = Writer();
-        long? instanceId = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
-            ? InstanceId(connection, sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
-            : null;
         // Tomorrow too: the first span after midnight finds its partition made (a set lookup when it exists).
         var days = new HashSet<long> { Tomorrow() };
-        var sites = new long[batch.Spans.Count];
-        for (int i = 0; i < batch.Spans.Count; i++)
+        var rows = new Prepared[batches.Count];
+        for (int b = 0; b < batches.Count; b++)
         {
-            SpooledSpan span = batch.Spans[i];
-            days.Add(PostgresTime.Day(span.StartUnixMicroseconds));
-            sites[i] = SiteId(connection, span.Process, span.ProcessGroup, batch.Service);
+            SpanBatch batch = batches[b];
+            long? instanceId = batch.System is { SystemInstanceId: { Length: > 0 } instance } sender
+                ? InstanceId(connection, sender.SystemName ?? batch.Service ?? "", sender.SystemId ?? "", instance)
+                : null;
+            var sites = new long[batch.Spans.Count];
+            for (int i = 0; i < batch.Spans.Count; i++)
+            {
+                SpooledSpan span = batch.Spans[i];
+                days.Add(PostgresTime.Day(span.StartUnixMicroseconds));
+                sites[i] = SiteId(connection, span.Process, span.ProcessGroup, batch.Service);
+            }
+
+            rows[b] = new Prepared(batch, sites, instanceId);
         }
 
         _partitions.Ensure(connection, "span", days);
+        var results = new StoreIngestResult[batches.Count];
+        using (NpgsqlTransaction transaction = connection.BeginTransaction())
+        {
+            bool[] claimed = ClaimBatches(connection, batches);
+            var stored = new List<Prepared>(batches.Count);
+            for (int b = 0; b < batches.Count; b++)
+            {
+                // A batch id already committed stores nothing.
+                results[b] = claimed[b] ? new StoreIngestResult(batches[b].Spans.Count, 0) : new StoreIngestResult(0, batches[b].Spans.Count);
+                if (claimed[b])
+                {
+                    stored.Add(rows[b]);
+                }
+            }
+
+            if (stored.Count == 0 || TryCopy(connection, "span", stored))
+            {
+                var stats = new PostgresStats.Delta();
+                foreach (Prepared p in stored)
+                {
+                    for (int i = 0; i < p.Batch.Spans.Count; i++)
+                    {
+                        SpooledSpan span = p.Batch.Spans[i];
+                        stats.Add(p.Sites[i], span.StartUnixMicroseconds, span.Status != SpanStatus.Ok, Duration(span));
+                    }
+                }
+
+                stats.Apply(connection);
+                transaction.Commit();
+                return results;
+            }
+
+            // A span of the group is stored already: nothing of this transaction stays.
+            transaction.Rollback();
+        }
+
+        for (int b = 0; b < batches.Count; b++)
+        {
+            results[b] = WriteSpansSkippingStored(connection, rows[b]);
+        }
+
+        return results;
+    }
+
+    /// <summary>A batch with its interned site ids (one per span) and instance id.</summary>
+    private sealed record Prepared(SpanBatch Batch, long[] Sites, long? InstanceId);
+
+    // The batch holds spans stored before: stage it and insert only the new ones, counting what was inserted.
+    private StoreIngestResult WriteSpansSkippingStored(NpgsqlConnection connection, Prepared rows)
+    {
+        SpanBatch batch = rows.Batch;
         using NpgsqlTransaction transaction = connection.BeginTransaction();
-        if (batch.BatchId is { } batchId && !ClaimBatch(connection, "ingest_batch", "spans", batchId, batch.Spans.Count))
+        if (!ClaimBatches(connection, [batch])[0])
         {
             return new StoreIngestResult(0, batch.Spans.Count);
         }
 
-        using (NpgsqlBinaryImporter copy = connection.BeginBinaryImport($"COPY span_stage ({Columns}) FROM STDIN (FORMAT BINARY)"))
+        if (!TryCopy(connection, "span_stage", [rows]))
+        {
+            throw new InvalidOperationException("the staging table of the PostgreSQL store has a key; it should have none");
+        }
+
+        int accepted = 0;
+        var stats = new PostgresStats.Delta();
+        // Rows in span id order: two collectors storing overlapping batches take the key locks in the same order.
+        using (var insert = new NpgsqlCommand($"""
+            INSERT INTO span ({Columns}) SELECT {Columns} FROM span_stage ORDER BY span_id, trace_id ON CONFLICT DO NOTHING
+            RETURNING site_id, ts, status, duration_ns;
+            """, connection))
+        using (NpgsqlDataReader reader = insert.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                accepted++;
+                stats.Add(reader.GetInt64(0), PostgresTime.ToMicroseconds(reader.GetDateTime(1)), reader.GetString(2) == "ERR",
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3));
+            }
+        }
+
+        stats.Apply(connection);
+        transaction.Commit();
+        return new StoreIngestResult(accepted, batch.Spans.Count - accepted);
+    }
+
+    private static long? Duration(SpooledSpan span) => span.DurationNanoseconds >= 0 ? span.DurationNanoseconds : null;
+
+    // One binary COPY of the batches into span (or the staging table); false when the span table already holds one of
+    // their spans (the transaction is then aborted).
+    private static bool TryCopy(NpgsqlConnection connection, string table, IReadOnlyList<Prepared> batches)
+    {
+        try
+        {
+            using NpgsqlBinaryImporter copy = connection.BeginBinaryImport($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)");
+            WriteRows(copy, batches);
+            copy.Complete();
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
+    // The hot loop of ingest, compiled optimized from its first call: at tier 0 its on-stack replacement was compiled
+    // over and over on a busy machine (most of the collector's CPU went to the JIT).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRows(NpgsqlBinaryImporter copy, IReadOnlyList<Prepared> batches)
+    {
+        foreach ((SpanBatch batch, long[] sites, long? instanceId) in batches)
         {
             for (int i = 0; i < batch.Spans.Count; i++)
             {
@@ -134,24 +258,12 @@ internal sealed class PostgresTraceStore : ITraceStore
                 copy.Write(StoreText.SpanId(span.SpanId), NpgsqlDbType.Text);
                 WriteText(copy, span.ParentSpanId == 0 ? null : StoreText.SpanId(span.ParentSpanId));
                 copy.Write(span.Status == SpanStatus.Ok ? "OK" : "ERR", NpgsqlDbType.Text);
-                WriteOptional(copy, span.DurationNanoseconds >= 0 ? span.DurationNanoseconds : null);
+                WriteOptional(copy, Duration(span));
                 copy.Write(span.ThreadId, NpgsqlDbType.Integer);
                 WriteText(copy, span.DataUtf8 is { Length: > 0 } data ? Encoding.UTF8.GetString(data) : null);
                 WriteText(copy, span.Exception is { } e && e.Length > MaxExceptionLength ? e[..MaxExceptionLength] : span.Exception);
             }
-
-            copy.Complete();
         }
-
-        int accepted;
-        // Rows in span id order: two collectors storing overlapping batches take the key locks in the same order.
-        using (var insert = new NpgsqlCommand($"INSERT INTO span ({Columns}) SELECT {Columns} FROM span_stage ORDER BY span_id, trace_id ON CONFLICT DO NOTHING;", connection))
-        {
-            accepted = insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return new StoreIngestResult(accepted, batch.Spans.Count - accepted);
     }
 
     /// <inheritdoc />
@@ -204,11 +316,40 @@ internal sealed class PostgresTraceStore : ITraceStore
         long dropped = _partitions.DropBefore(connection, "span", cutoffUnixMicroseconds);
         _partitions.DropBefore(connection, "log", cutoffUnixMicroseconds);
         DateTime cutoff = PostgresTime.FromMicroseconds(cutoffUnixMicroseconds);
-        // Then the rows of the day the cutoff falls in, oldest first, through span_ts.
-        int deleted = Execute(connection, """
-            DELETE FROM span s USING (SELECT ts, id FROM span WHERE ts < @cutoff ORDER BY ts LIMIT @limit) o
-            WHERE s.ts = o.ts AND s.id = o.id AND s.ts < @cutoff;
-            """, ("cutoff", cutoff), ("limit", limit));
+        // Then the rows of the day the cutoff falls in, oldest first, through span_ts; their minutes lose them in the
+        // same transaction.
+        int deleted = 0;
+        using (NpgsqlTransaction transaction = connection.BeginTransaction())
+        {
+            var stats = new PostgresStats.Delta();
+            long lastMinute = long.MinValue;
+            using (var delete = new NpgsqlCommand("""
+                DELETE FROM span s USING (SELECT ts, id FROM span WHERE ts < @cutoff ORDER BY ts LIMIT @limit) o
+                WHERE s.ts = o.ts AND s.id = o.id AND s.ts < @cutoff
+                RETURNING s.site_id, s.ts, s.status, s.duration_ns;
+                """, connection))
+            {
+                delete.Parameters.AddWithValue("cutoff", cutoff);
+                delete.Parameters.AddWithValue("limit", limit);
+                using NpgsqlDataReader reader = delete.ExecuteReader();
+                while (reader.Read())
+                {
+                    long ts = PostgresTime.ToMicroseconds(reader.GetDateTime(1));
+                    stats.Add(reader.GetInt64(0), ts, reader.GetString(2) == "ERR", reader.IsDBNull(3) ? null : reader.GetInt64(3), sign: -1);
+                    lastMinute = Math.Max(lastMinute, PostgresStats.Minute(ts));
+                    deleted++;
+                }
+            }
+
+            stats.Apply(connection);
+            if (deleted > 0)
+            {
+                PostgresStats.DropEmpty(connection, lastMinute);
+            }
+
+            transaction.Commit();
+        }
+
         Execute(connection, """
             DELETE FROM log l USING (SELECT ts, id FROM log WHERE ts < @cutoff ORDER BY ts LIMIT @limit) o
             WHERE l.ts = o.ts AND l.id = o.id AND l.ts < @cutoff;
@@ -278,17 +419,14 @@ internal sealed class PostgresTraceStore : ITraceStore
             SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::bigint FROM (
                 SELECT relid FROM pg_partition_tree('span') UNION ALL SELECT relid FROM pg_partition_tree('log')
                 UNION ALL SELECT 'site'::regclass UNION ALL SELECT 'instance'::regclass
-                UNION ALL SELECT 'ingest_batch'::regclass UNION ALL SELECT 'log_batch'::regclass) t;
+                UNION ALL SELECT 'ingest_batch'::regclass UNION ALL SELECT 'log_batch'::regclass UNION ALL SELECT 'stats_minute'::regclass
+                UNION ALL SELECT unnest(ARRAY['session_traces', 'session_timesteps', 'events', 'messages', 'experiments', 'systems', 'system_versions']::regclass[])) t;
             """, Writer());
         return (long)command.ExecuteScalar()!;
     }
 
     /// <inheritdoc />
-    public long SpanCount()
-    {
-        using var command = new NpgsqlCommand("SELECT count(*) FROM span;", Writer());
-        return (long)command.ExecuteScalar()!;
-    }
+    public long SpanCount() => PostgresStats.Total(Writer());
 
     /// <inheritdoc />
     public void Dispose()
@@ -347,6 +485,58 @@ internal sealed class PostgresTraceStore : ITraceStore
 
         _connection = connection;
         return connection;
+    }
+
+    // Which of the batches to store: those without a batch id, and the first of each batch id not committed before
+    // (committed with the rows, so a batch sent again after a lost answer, to this collector or another, stores nothing).
+    private static bool[] ClaimBatches(NpgsqlConnection connection, IReadOnlyList<SpanBatch> batches)
+    {
+        var claimed = new bool[batches.Count];
+        var ids = new List<string>();
+        var counts = new List<int>();
+        for (int b = 0; b < batches.Count; b++)
+        {
+            if (batches[b].BatchId is { } id)
+            {
+                ids.Add(id);
+                counts.Add(batches[b].Spans.Count);
+            }
+            else
+            {
+                claimed[b] = true;
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return claimed;
+        }
+
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        using (var command = new NpgsqlCommand("""
+            INSERT INTO ingest_batch (batch_id, committed, spans) SELECT b, now(), c FROM unnest(@ids, @counts) AS u(b, c)
+            ON CONFLICT DO NOTHING RETURNING batch_id;
+            """, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids.ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = counts.ToArray() });
+            using NpgsqlDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                fresh.Add(reader.GetString(0));
+            }
+        }
+
+        for (int b = 0; b < batches.Count; b++)
+        {
+            // The same id twice in one group: the first one claims it.
+            if (batches[b].BatchId is { } id && fresh.Remove(id))
+            {
+                claimed[b] = true;
+            }
+        }
+
+        return claimed;
     }
 
     private static bool ClaimBatch(NpgsqlConnection connection, string table, string countColumn, string batchId, int count)

@@ -50,7 +50,8 @@ internal sealed class LogHistogram
         }
     }
 
-    private void Add(int bucket, long count)
+    /// <summary>Adds <paramref name="count"/> durations to bucket <paramref name="bucket"/> (the PostgreSQL store keeps them as arrays).</summary>
+    internal void Add(int bucket, long count)
     {
         _counts ??= new long[Buckets];
         _counts[bucket] += count;
