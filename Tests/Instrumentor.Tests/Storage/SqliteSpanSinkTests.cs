@@ -190,6 +190,73 @@ public class SqliteSpanSinkTests
         Scalar(connection, "SELECT count(*) FROM process_trace WHERE system_instance_id = '" + instance[2] + "'").ShouldBe(6L);
     }
 
+    [Test]
+    public void A_batch_larger_than_one_multi_row_insert_keeps_its_order_and_every_value()
+    {
+        // Two whole groups of the multi-row insert and a tail written row by row; live, spooled and error rows mixed.
+        int count = (2 * SqliteSpanSink.RowsPerInsert) + 5;
+        var batch = new SpanRecord[count];
+        for (int i = 0; i < count; i++)
+        {
+            batch[i] = i % 7 == 3 ? SpooledRecord((ulong)i + 1) : LiveRecord((ulong)i + 1);
+            if (i % 5 == 1 && batch[i].Spooled is null)
+            {
+                batch[i].Status = SpanStatus.Error;
+                batch[i].Exception = new InvalidOperationException("row " + i);
+            }
+        }
+
+        using (var sink = new SqliteSpanSink(_path, "svc"))
+        {
+            sink.Write(batch, null);
+        }
+
+        using SqliteConnection connection = Open();
+        var rows = Query(connection, "SELECT s.span_id, site.process, s.status, s.exception FROM span s JOIN site ON site.id = s.site_id ORDER BY s.id");
+        rows.Count.ShouldBe(count);
+        for (int i = 0; i < count; i++)
+        {
+            rows[i][0].ShouldBe(SpanText.Hex((ulong)i + 1), "row ids follow the batch");
+            rows[i][1].ShouldBe(batch[i].Spooled is null ? SpanFactory.Add.Process : "Spooled.Site");
+            rows[i][2].ShouldBe(batch[i].Status == SpanStatus.Error ? "ERR" : "OK");
+            if (batch[i].Exception is not null)
+            {
+                ((string)rows[i][3]!).ShouldContain("row " + i);
+            }
+            else
+            {
+                rows[i][3].ShouldBeNull();
+            }
+        }
+    }
+
+    [Test]
+    public void The_checkpoint_thread_copies_the_log_back_into_the_database_file()
+    {
+        using var sink = new SqliteSpanSink(_path, "svc");
+        var batch = new SpanRecord[1000];
+        for (int round = 0; round < 5; round++)
+        {
+            for (int i = 0; i < batch.Length; i++)
+            {
+                batch[i] = LiveRecord((ulong)((round * batch.Length) + i + 1));
+            }
+
+            sink.Write(batch, null);
+        }
+
+        // The thread runs on its own schedule: wait for it (no time is asserted; 30 s is only a bound for a stuck thread).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (sink.CheckpointedFrames == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            System.Threading.Thread.Sleep(10);
+        }
+
+        sink.CheckpointedFrames.ShouldBeGreaterThan(0);
+        using SqliteConnection connection = Open();
+        Scalar(connection, "SELECT count(*) FROM span").ShouldBe(5000L);
+    }
+
     private long Rows(string sql)
     {
         using SqliteConnection connection = Open();
