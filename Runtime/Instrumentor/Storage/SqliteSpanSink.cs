@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -19,22 +18,6 @@ internal sealed class SqliteSpanSink : ISpanSink
         INSERT INTO span (ts, site_id, instance_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data, exception)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
         """;
-
-    /// <summary>Columns bound per row of the insert statements.</summary>
-    private const int ColumnsPerRow = 11;
-
-    /// <summary>
-    /// Rows per execution of the writer's multi-row insert. One statement execution opens a cursor on the table and on
-    /// each index, and the VDBE program starts and ends once: shared by this many rows instead of paid per row. The
-    /// VALUES rows are inserted in their order, so row ids still follow the batch.
-    /// </summary>
-    internal const int RowsPerInsert = 16;
-
-    // The writer connection's page cache, in KiB (SQLite's default is 2 MiB): a 5,000-span commit dirties about 600
-    // pages of the table and its five indexes, more than the default holds, and every page it had to drop is read back.
-    private const int WriterCacheKiB = 32 * 1024;
-
-    private static readonly string s_insertSpansSql = MultiRowInsertSql(RowsPerInsert);
 
     // Served by span_trace (trace_id, span_id) alone: a few entries of one trace, never the table.
     private const string SpanExistsSql = "SELECT 1 FROM span WHERE trace_id = ?1 AND span_id = ?2 LIMIT 1;";
@@ -54,9 +37,7 @@ internal sealed class SqliteSpanSink : ISpanSink
     private readonly Dictionary<string, long> _instanceIds = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insertSpan;
-    private sqlite3_stmt? _insertSpans;
     private sqlite3_stmt? _spanExists;
-    private WalCheckpointer? _checkpointer;
 
     /// <summary>A store for this process's own spans, tagged with <see cref="ProcessSystemInfo"/>.</summary>
     internal SqliteSpanSink(string path, string? service)
@@ -82,9 +63,6 @@ internal sealed class SqliteSpanSink : ISpanSink
     /// </summary>
     internal IReadOnlyList<string> ExportCursors { get; init; } = Array.Empty<string>();
 
-    /// <summary>Log frames the checkpoint thread of the open connection copied back into the file (tests, benchmarks).</summary>
-    internal long CheckpointedFrames => _checkpointer is { } checkpointer ? Interlocked.Read(ref checkpointer.FramesCheckpointed) : 0;
-
     /// <inheritdoc />
     public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
@@ -93,34 +71,23 @@ internal sealed class SqliteSpanSink : ISpanSink
         {
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
             long? instanceId = _system is null ? null : InstanceId(connection, transaction, _system);
-            // Whole groups of RowsPerInsert rows go through the multi-row statement, the rest one row at a time.
-            int grouped = batch.Length - (batch.Length % RowsPerInsert);
-            for (int i = 0; i < batch.Length; i++)
+            foreach (ref readonly SpanRecord record in batch)
             {
-                ref readonly SpanRecord record = ref batch[i];
-                bool inGroup = i < grouped;
-                sqlite3_stmt statement = inGroup ? _insertSpans! : _insertSpan!;
-                int slot = inGroup ? i % RowsPerInsert : 0;
                 if (record.Spooled is { } spooled)
                 {
                     // A span of a Monitoring.BeginSystem scope: that system's name is its service, its instance its own.
                     SystemInfo? scoped = spooled.ScopedSystem;
-                    BindSpooled(statement, slot, spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup, scoped?.SystemName ?? _service),
+                    InsertSpooled(spooled, SiteId(connection, transaction, spooled.Process, spooled.ProcessGroup, scoped?.SystemName ?? _service),
                         scoped is null ? instanceId : InstanceId(connection, transaction, scoped));
                 }
                 else if (record.ScopedSystem is { } scoped)
                 {
-                    BindSpan(statement, slot, record, SiteId(connection, transaction, record.Site!.Process, record.Site.ProcessGroup, scoped.SystemName),
+                    InsertSpan(record, SiteId(connection, transaction, record.Site!.Process, record.Site.ProcessGroup, scoped.SystemName),
                         InstanceId(connection, transaction, scoped));
                 }
                 else
                 {
-                    BindSpan(statement, slot, record, SiteId(connection, transaction, record.Site!), instanceId);
-                }
-
-                if (!inGroup || slot == RowsPerInsert - 1)
-                {
-                    Execute(statement);
+                    InsertSpan(record, SiteId(connection, transaction, record.Site!), instanceId);
                 }
             }
 
@@ -141,9 +108,6 @@ internal sealed class SqliteSpanSink : ISpanSink
             Abandon();
             throw;
         }
-
-        // Committed: only a signal to the checkpoint thread, which cannot fail (nothing here may send the batch back).
-        _checkpointer?.Committed();
     }
 
     /// <summary>
@@ -271,32 +235,20 @@ internal sealed class SqliteSpanSink : ISpanSink
         SqliteConnection connection = StoreConnection.Open(_path);
         try
         {
-            using (SqliteCommand pragmas = connection.CreateCommand())
-            {
-                // This connection's own settings (the other connections to the file keep SQLite's defaults): a page cache
-                // that holds a whole commit, and the automatic checkpoint only as a bound on the log, since the
-                // checkpoint thread copies it back (WalCheckpointer); the log file is cut back to 64 MiB after a reset.
-                pragmas.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"PRAGMA cache_size = -{WriterCacheKiB}; PRAGMA wal_autocheckpoint = {WalCheckpointer.WriterAutoCheckpointPages}; PRAGMA journal_size_limit = {64 * 1024 * 1024};");
-                pragmas.ExecuteNonQuery();
-            }
-
             Check(connection, raw.sqlite3_prepare_v2(connection.Handle, InsertSpanSql, out sqlite3_stmt insert));
             _insertSpan = insert;
-            Check(connection, raw.sqlite3_prepare_v2(connection.Handle, s_insertSpansSql, out sqlite3_stmt inserts));
-            _insertSpans = inserts;
             Check(connection, raw.sqlite3_prepare_v2(connection.Handle, SpanExistsSql, out sqlite3_stmt exists));
             _spanExists = exists;
         }
         catch
         {
-            DisposeStatements();
+            _insertSpan?.Dispose();
+            _insertSpan = null;
             connection.Dispose();
             throw;
         }
 
         _connection = connection;
-        _checkpointer = new WalCheckpointer(_path);
         return connection;
     }
 
@@ -410,40 +362,22 @@ internal sealed class SqliteSpanSink : ISpanSink
         return rc == raw.SQLITE_ROW;
     }
 
-    private void BindSpan(sqlite3_stmt statement, int slot, in SpanRecord record, long siteId, long? instanceId)
+    private void InsertSpan(in SpanRecord record, long siteId, long? instanceId)
     {
         long duration = record.EndTimestamp != 0 ? Math.Max(1, TimestampClock.ToNanoseconds(record.StartTimestamp, record.EndTimestamp)) : -1;
-        BindRow(statement, slot, TimestampClock.ToUnixMicroseconds(record.StartTimestamp), siteId, instanceId, record.TraceHigh, record.TraceLow,
-            record.SpanId, record.ParentSpanId, record.Status, duration, record.ThreadId, _json.Write(record), RecordText.Exception(record.Exception));
+        InsertRow(TimestampClock.ToUnixMicroseconds(record.StartTimestamp), siteId, instanceId, record.TraceHigh, record.TraceLow, record.SpanId,
+            record.ParentSpanId, record.Status, duration, record.ThreadId, _json.Write(record), RecordText.Exception(record.Exception));
     }
 
-    private void BindSpooled(sqlite3_stmt statement, int slot, SpooledSpan span, long siteId, long? instanceId) =>
-        BindRow(statement, slot, span.StartUnixMicroseconds, siteId, instanceId, span.TraceHigh, span.TraceLow, span.SpanId, span.ParentSpanId,
-            span.Status, span.DurationNanoseconds, span.ThreadId, span.DataUtf8, span.Exception);
+    private void InsertSpooled(SpooledSpan span, long siteId, long? instanceId) =>
+        InsertRow(span.StartUnixMicroseconds, siteId, instanceId, span.TraceHigh, span.TraceLow, span.SpanId, span.ParentSpanId, span.Status,
+            span.DurationNanoseconds, span.ThreadId, span.DataUtf8, span.Exception);
 
-    private void InsertSpooled(SpooledSpan span, long siteId, long? instanceId)
+    private void InsertRow(long startUnixMicroseconds, long siteId, long? instanceId, ulong traceHigh, ulong traceLow, ulong spanId,
+        ulong parentSpanId, SpanStatus status, long durationNanoseconds, int threadId, ReadOnlySpan<byte> data, string? exception)
     {
-        BindSpooled(_insertSpan!, 0, span, siteId, instanceId);
-        Execute(_insertSpan!);
-    }
-
-    /// <summary>Runs an insert whose rows are all bound, and resets it for the next ones.</summary>
-    private void Execute(sqlite3_stmt statement)
-    {
-        int rc = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            Check(_connection!, rc);
-        }
-    }
-
-    /// <summary>Binds one row into row <paramref name="slot"/> of an insert statement (its parameters <c>11 × slot + 1 …</c>).</summary>
-    private static void BindRow(sqlite3_stmt statement, int slot, long startUnixMicroseconds, long siteId, long? instanceId, ulong traceHigh,
-        ulong traceLow, ulong spanId, ulong parentSpanId, SpanStatus status, long durationNanoseconds, int threadId, ReadOnlySpan<byte> data,
-        string? exception)
-    {
-        int p = slot * ColumnsPerRow;
+        sqlite3_stmt statement = _insertSpan!;
+        sqlite3 db = _connection!.Handle!;
         // The text forms the views expose, formatted here (cheaper than SQL functions, and no index expression to
         // match): timestamp, trace id, span id, parent span id.
         Span<byte> text = stackalloc byte[SpanText.TimestampLength + SpanText.TraceIdLength + 2 * SpanText.SpanIdLength];
@@ -455,42 +389,50 @@ internal sealed class SqliteSpanSink : ISpanSink
         SpanText.WriteHex(traceHigh, trace);
         SpanText.WriteHex(traceLow, trace[16..]);
         SpanText.WriteHex(spanId, span);
-        raw.sqlite3_bind_text(statement, p + 1, ts);
-        raw.sqlite3_bind_int64(statement, p + 2, siteId);
-        BindOptional(statement, p + 3, instanceId.HasValue, instanceId.GetValueOrDefault());
-        raw.sqlite3_bind_text(statement, p + 4, trace);
-        raw.sqlite3_bind_text(statement, p + 5, span);
+        raw.sqlite3_bind_text(statement, 1, ts);
+        raw.sqlite3_bind_int64(statement, 2, siteId);
+        BindOptional(statement, 3, instanceId.HasValue, instanceId.GetValueOrDefault());
+        raw.sqlite3_bind_text(statement, 4, trace);
+        raw.sqlite3_bind_text(statement, 5, span);
         if (parentSpanId == 0)
         {
-            raw.sqlite3_bind_null(statement, p + 6);
+            raw.sqlite3_bind_null(statement, 6);
         }
         else
         {
             SpanText.WriteHex(parentSpanId, parent);
-            raw.sqlite3_bind_text(statement, p + 6, parent);
+            raw.sqlite3_bind_text(statement, 6, parent);
         }
 
-        raw.sqlite3_bind_text(statement, p + 7, status == SpanStatus.Ok ? "OK"u8 : "ERR"u8);
-        BindOptional(statement, p + 8, durationNanoseconds >= 0, durationNanoseconds);
-        raw.sqlite3_bind_int(statement, p + 9, threadId);
+        raw.sqlite3_bind_text(statement, 7, status == SpanStatus.Ok ? "OK"u8 : "ERR"u8);
+        BindOptional(statement, 8, durationNanoseconds >= 0, durationNanoseconds);
+        raw.sqlite3_bind_int(statement, 9, threadId);
         if (data.IsEmpty)
         {
-            raw.sqlite3_bind_null(statement, p + 10);
+            raw.sqlite3_bind_null(statement, 10);
         }
         else
         {
-            raw.sqlite3_bind_text(statement, p + 10, data);
+            raw.sqlite3_bind_text(statement, 10, data);
         }
 
         if (exception is null)
         {
-            raw.sqlite3_bind_null(statement, p + 11);
+            raw.sqlite3_bind_null(statement, 11);
         }
         else
         {
-            raw.sqlite3_bind_text16(statement, p + 11, exception.AsSpan(0, Math.Min(exception.Length, MaxExceptionLength)));
+            raw.sqlite3_bind_text16(statement, 11, exception.AsSpan(0, Math.Min(exception.Length, MaxExceptionLength)));
         }
 
+        int rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(_connection!, rc);
+        }
+
+        GC.KeepAlive(db);
     }
 
     private static void BindOptional(sqlite3_stmt statement, int index, bool present, long value)
@@ -503,24 +445,6 @@ internal sealed class SqliteSpanSink : ISpanSink
         {
             raw.sqlite3_bind_null(statement, index);
         }
-    }
-
-    private static string MultiRowInsertSql(int rows)
-    {
-        var sql = new System.Text.StringBuilder(
-            "INSERT INTO span (ts, site_id, instance_id, trace_id, span_id, parent_span_id, status, duration_ns, thread_id, data, exception) VALUES ");
-        for (int row = 0; row < rows; row++)
-        {
-            sql.Append(row == 0 ? "(" : ", (");
-            for (int column = 1; column <= ColumnsPerRow; column++)
-            {
-                sql.Append(column == 1 ? "?" : ", ?").Append((row * ColumnsPerRow) + column);
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.Append(';').ToString();
     }
 
     private static void Check(SqliteConnection connection, int rc)
@@ -550,21 +474,11 @@ internal sealed class SqliteSpanSink : ISpanSink
 
     private void Close()
     {
-        // The checkpoint thread first: its last checkpoint must not run against a file this sink is letting go of.
-        _checkpointer?.Dispose();
-        _checkpointer = null;
-        DisposeStatements();
-        _connection?.Dispose();
-        _connection = null;
-    }
-
-    private void DisposeStatements()
-    {
         _insertSpan?.Dispose();
         _insertSpan = null;
-        _insertSpans?.Dispose();
-        _insertSpans = null;
         _spanExists?.Dispose();
         _spanExists = null;
+        _connection?.Dispose();
+        _connection = null;
     }
 }
