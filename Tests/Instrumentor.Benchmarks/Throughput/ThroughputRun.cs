@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace Instrumentor.Benchmarks.Throughput;
 
 /// <summary>
-/// <c>--throughput [calls]</c>: end-to-end persisted throughput (DESIGN.md §9: at least 200,000 spans/s into SQLite
+/// <c>--throughput [calls] [bursts]</c>: end-to-end persisted throughput (DESIGN.md §9: at least 200,000 spans/s into SQLite
 /// on 2 cores, zero loss). Not a BDN benchmark: one run is a whole pipeline lifetime.
 /// </summary>
 /// <remarks>
@@ -27,7 +27,9 @@ internal static class ThroughputRun
     internal static int Execute(string[] args)
     {
         int calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
-        Console.WriteLine($"Instrumentor end-to-end throughput: {calls:N0} monitored calls (2 int args + int result) -> SQLite (WAL), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        // "bursts": only the burst table, for quick before/after pairs on a busy machine.
+        bool burstsOnly = args.Length > 1 && args[1] == "bursts";
+        Console.WriteLine($"Instrumentor end-to-end throughput: {calls:N0} monitored calls (2 int args + int result) -> SQLite (WAL), {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
         Console.WriteLine();
         Console.WriteLine("| producer threads | QueueCapacity | produce time (s) | until flushed (s) | persisted spans/s | queued when producers ended | writer alone spans/s | written | dropped | rows in file | file MB |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -51,10 +53,15 @@ internal static class ThroughputRun
         Console.WriteLine();
         Console.WriteLine(lossless ? "Zero loss with the queue sized for the burst." : "LOSS: records were dropped with the queue sized for the burst.");
 
+        if (burstsOnly)
+        {
+            return lossless ? 0 : 1;
+        }
+
         // Sustained: a paced producer with the default options, 5 s at each rate.
         Console.WriteLine();
         SustainedRun.PrintHeader();
-        foreach (int rate in new[] { 100_000, 200_000, 250_000, 300_000 })
+        foreach (int rate in new[] { 100_000, 200_000, 300_000, 400_000, 500_000 })
         {
             SustainedRun.Execute(rate, seconds: 5);
         }
