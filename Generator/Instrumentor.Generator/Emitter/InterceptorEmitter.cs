@@ -125,12 +125,33 @@ internal static class InterceptorEmitter
         // from the call straight into the target.
         writer.Line("[global::System.Diagnostics.StackTraceHidden]");
         writer.Line("[global::System.Diagnostics.DebuggerStepThrough]");
-        using (writer.Scope($"public static {returnType} {target.Name.TrimStart('@')}{index}{target.Generics.TypeParameters}({Signature(target)}){target.Generics.Constraints}"))
+        string name = target.Name.TrimStart('@') + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string visibility = "public";
+        if (HasUnsampledRootPath(target))
         {
-            string spanType = isSequence ? "EnumerationSpan" : isAsync ? "AsyncSpan" : "SyncSpan";
+            // Sample rate 0, known here: a root call only sets the thread's frame (UnsampledSpan); inside a trace the
+            // full wrapper below runs, and the call follows its parent's sampling.
+            using (writer.Scope($"public static {returnType} {name}{target.Generics.TypeParameters}({Signature(target)}){target.Generics.Constraints}"))
+            {
+                WriteUnsampledRoot(writer, target, site, accessor, name + "Traced");
+            }
+
+            writer.Line();
+            WriteObsolete(writer, target);
+            writer.Line("[global::System.Diagnostics.StackTraceHidden]");
+            writer.Line("[global::System.Diagnostics.DebuggerStepThrough]");
+            name += "Traced";
+            visibility = "private";
+        }
+
+        using (writer.Scope($"{visibility} static {returnType} {name}{target.Generics.TypeParameters}({Signature(target)}){target.Generics.Constraints}"))
+        {
+            // A task whose call runs none of its code later is tracked by the sync span too (Parser/TaskSourceDetector.cs).
+            bool onStack = !isSequence && (!isAsync || target.TaskOnStack);
+            string spanType = isSequence ? "EnumerationSpan" : onStack ? "SyncSpan" : "AsyncSpan";
             // The sync span is a struct filled in place through an out parameter (no copy of ~300 bytes per call).
             // A body that may start work elsewhere publishes its span in the ExecutionContext (Parser/SpawnDetector.cs).
-            writer.Line(isSequence || isAsync
+            writer.Line(!onStack
                 ? $"var __span = {Runtime}.{spanType}.Start({site});"
                 : $"{Runtime}.{spanType}.{(target.FlowsContext ? "StartFlowing" : "Start")}({site}, out var __span);");
             if (captured.Count > 0)
@@ -204,6 +225,60 @@ internal static class InterceptorEmitter
             {
                 writer.Line(byRef ? $"return ref {resultVariable};" : $"return {resultVariable};");
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether calls get the unsampled-root path: a sample rate of 0, and a synchronous method whose wrapper has the
+    /// plain shape (a value or nothing returned by value, nothing published in the ExecutionContext, no dynamic argument
+    /// to forward twice).
+    /// </summary>
+    private static bool HasUnsampledRootPath(TargetMethodSpec target) =>
+        target.Settings.SampleRate <= 0
+        && target.Shape is ReturnShape.Void or ReturnShape.Value
+        && target.ReturnPrefix.Length == 0
+        && !target.ReturnsRefLike
+        && !target.FlowsContext
+        && !target.Parameters.Any(p => p.Type.Contains("dynamic"));
+
+    /// <summary>The unsampled root: the thread's frame set and restored around the call, the failure recorded (always).</summary>
+    private static void WriteUnsampledRoot(SourceWriter writer, TargetMethodSpec target, string site, string accessor, string traced)
+    {
+        var arguments = new List<string>();
+        if (target.Kind == TargetKind.Instance)
+        {
+            arguments.Add(target.ReceiverPrefix + "__receiver");
+        }
+
+        arguments.AddRange(target.Parameters.Select(p => p.ArgumentPrefix + p.Name));
+        string callTraced = $"{traced}{target.Generics.TypeParameters}({string.Join(", ", arguments)})";
+        bool returnsValue = target.Shape == ReturnShape.Value;
+        using (writer.Scope($"if (!{Runtime}.UnsampledSpan.TryStart(out var __span))"))
+        {
+            if (returnsValue)
+            {
+                writer.Line($"return {callTraced};");
+            }
+            else
+            {
+                writer.Line(callTraced + ";");
+                writer.Line("return;");
+            }
+        }
+
+        using (writer.Scope("try"))
+        {
+            writer.Line((returnsValue ? "return " : "") + Call(target, accessor) + ";");
+        }
+
+        using (writer.Scope($"catch (global::System.Exception __exception) when (__span.Fail(__exception, {site}))"))
+        {
+            writer.Line("throw;");
+        }
+
+        using (writer.Scope("finally"))
+        {
+            writer.Line("__span.Exit();");
         }
     }
 

@@ -66,6 +66,7 @@ internal static class DispatchPlanner
             // The traced branch runs the implementation's body (the type test chose it), so the start is chosen from
             // that body, as for an ordinary wrapper, not from the static target, which has none to inspect.
             FlowsContext = implementation.FlowsContext,
+            TaskOnStack = implementation.TaskOnStack,
         };
     }
 

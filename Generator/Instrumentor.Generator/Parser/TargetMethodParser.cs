@@ -72,6 +72,8 @@ internal static class TargetMethodParser
         spec = spec with
         {
             FlowsContext = shape is ReturnShape.Void or ReturnShape.Value && SpawnDetector.StartsWorkElsewhere(method, compilation),
+            TaskOnStack = shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT
+                && TaskSourceDetector.CompletesInCall(method, compilation),
             ReturnsRefLike = !method.ReturnsVoid && (method.ReturnType.IsRefLikeType || method.ReturnType is ITypeParameterSymbol { AllowsRefLikeType: true }),
             UsesObsolete = ObsoleteReader.Involved(method),
             ObliviousReceiver = ReceiverPrefix(method).Length > 0 && InGenericType(method.ContainingType),

@@ -46,6 +46,13 @@ internal sealed record TargetMethodSpec(
     public bool FlowsContext { get; init; }
 
     /// <summary>
+    /// For a task-returning method: its body awaits nothing, starts nothing and gets its task from no call that could
+    /// run code later (<c>Parser/TaskSourceDetector.cs</c>), so the stack span (<c>SyncSpan</c>) tracks the task and
+    /// nothing is published in the ExecutionContext.
+    /// </summary>
+    public bool TaskOnStack { get; init; }
+
+    /// <summary>
     /// A struct receiver of a generic type: the wrapper's receiver parameter is declared without nullable annotations.
     /// Inside the type, <c>this</c> has the type's definition as its type, whose type arguments carry no annotation;
     /// the compiler compares the receiver with the interceptor's parameter including annotations and, when they

@@ -70,7 +70,7 @@ internal static class SpanIds
 
     /// <summary>A new trace id from this thread's counter: 48 bits of Unix milliseconds (now), then 80 random bits.</summary>
     internal static void NewTraceId(out ulong high, out ulong low) =>
-        NewTraceId(ThreadTraceState.Current.NextKey(), Stopwatch.GetTimestamp(), out high, out low);
+        NewTraceId(ThreadTraceState.Current.NextKey(), SpanClock.Now(), out high, out low);
 
     /// <summary>A trace id for a root recorded at <paramref name="timestamp"/> (a Stopwatch timestamp taken anyway).</summary>
     internal static void NewTraceId(ulong key, long timestamp, out ulong high, out ulong low)

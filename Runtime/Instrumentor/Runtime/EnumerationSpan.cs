@@ -114,7 +114,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         }
         else if (_items++ == 0 && Sampled)
         {
-            _firstItemTimestamp = Stopwatch.GetTimestamp();
+            _firstItemTimestamp = SpanClock.Now();
         }
 
         return more;
@@ -141,7 +141,7 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         {
             if (Sampled)
             {
-                _record.EndTimestamp = Stopwatch.GetTimestamp();
+                _record.EndTimestamp = SpanClock.Now();
                 _record.Result = CapturedValue.FromText(Describe());
                 _record.HasResult = true;
                 if (activity is not null)

@@ -71,7 +71,7 @@ internal sealed class PendingFailure
         _sent = true;
         if (_record.EndTimestamp != 0)
         {
-            _record.EndTimestamp = Stopwatch.GetTimestamp();
+            _record.EndTimestamp = SpanClock.Now();
         }
 
         if (_activity is not null)

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Threading.Tasks;
 using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
@@ -33,7 +34,7 @@ internal static class SpanRecorder
 
     internal static void MarkFailed(ref SpanRecord record, Exception exception, bool sampled)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = SpanClock.Now();
         if (sampled)
         {
             record.EndTimestamp = now;
@@ -47,5 +48,40 @@ internal static class SpanRecorder
         record.Status = SpanStatus.Error;
         record.Exception = exception;
         record.ThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>Runs a result capture chosen at compile time; a capture that throws is stored as its error.</summary>
+    internal static CapturedValue CaptureSafely<T>(Func<T, CapturedValue> capture, T value)
+    {
+        try
+        {
+            return capture(value);
+        }
+        catch (Exception ex)
+        {
+            return CapturedValue.FromText("<error: " + ex.Message + ">");
+        }
+    }
+
+    /// <summary>The exception a faulted or canceled task ends with, as an <c>await</c> of it would throw it.</summary>
+    internal static Exception ExceptionOf(Task task)
+    {
+        if (task.IsCanceled)
+        {
+            // The real OperationCanceledException (with its token) is only reachable by awaiting.
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+
+            return new TaskCanceledException(task);
+        }
+
+        AggregateException aggregate = task.Exception!;
+        return aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
     }
 }

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Tasks;
 using Instrumentor.Activities;
 
 namespace Instrumentor.Runtime;
@@ -125,7 +126,7 @@ public struct SyncSpan
             if (_sampled)
             {
                 // A sampled frame always holds its drawn trace id (only unsampled roots defer theirs).
-                _record.Start(_saved.TraceHigh, _saved.TraceLow, SpanIds.SpanIdOf(key), SpanIds.SpanIdOf(_saved.SpanKey), Stopwatch.GetTimestamp());
+                _record.Start(_saved.TraceHigh, _saved.TraceLow, SpanIds.SpanIdOf(key), SpanIds.SpanIdOf(_saved.SpanKey), SpanClock.Now());
             }
 
             return;
@@ -152,7 +153,7 @@ public struct SyncSpan
             };
             if (_sampled)
             {
-                _record.Start(asyncFrame.TraceHigh, asyncFrame.TraceLow, SpanIds.SpanIdOf(key), asyncFrame.SpanId, Stopwatch.GetTimestamp());
+                _record.Start(asyncFrame.TraceHigh, asyncFrame.TraceLow, SpanIds.SpanIdOf(key), asyncFrame.SpanId, SpanClock.Now());
             }
 
             return;
@@ -167,7 +168,7 @@ public struct SyncSpan
             return;
         }
 
-        long now = Stopwatch.GetTimestamp();
+        long now = SpanClock.Now();
         if (!SpanContext.AdoptActivity(out ulong traceHigh, out ulong traceLow, out ulong parentSpanId))
         {
             SpanIds.NewTraceId(key, now, out traceHigh, out traceLow);
@@ -273,7 +274,7 @@ public struct SyncSpan
             return;
         }
 
-        _record.EndTimestamp = Stopwatch.GetTimestamp();
+        _record.EndTimestamp = SpanClock.Now();
         _record.ThreadId = Environment.CurrentManagedThreadId;
         if (_activity is not null)
         {
@@ -281,6 +282,116 @@ public struct SyncSpan
         }
 
         RecordQueue.Enqueue(ref _record);
+    }
+
+    /// <summary>
+    /// Ends the span of a call that returned <paramref name="task"/>, in place of <see cref="Complete"/> (after
+    /// <see cref="Exit"/>), and returns the task itself. The generator uses a sync span for a task-returning method
+    /// only when its body awaits nothing and starts nothing (its task is done at return, or finished by code that
+    /// is not the call's): a completed task is recorded now with no allocation; a pending one when it completes.
+    /// </summary>
+    public Task Track(Task task)
+    {
+        if (task is null || task.IsCompletedSuccessfully)
+        {
+            Complete();
+        }
+        else
+        {
+            EndLater(task);
+        }
+
+        return task!;
+    }
+
+    /// <summary><see cref="Track(Task)"/> with the task's result captured by <paramref name="captureResult"/> (when sampled).</summary>
+    public Task<T> Track<T>(Task<T> task, Func<T, CapturedValue>? captureResult)
+    {
+        if (task is null || task.IsCompletedSuccessfully)
+        {
+            if (_sampled && task is not null && captureResult is not null)
+            {
+                SetResult(SpanRecorder.CaptureSafely(captureResult, task.Result));
+            }
+
+            Complete();
+        }
+        else if (PrepareToEndLater(task))
+        {
+            PendingTaskSpan.Watch(task, ref _record, _sampled, _activity, captureResult);
+        }
+
+        return task!;
+    }
+
+    /// <summary><see cref="Track(Task)"/> for a <see cref="ValueTask"/>.</summary>
+    public ValueTask Track(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            Complete();
+            return task;
+        }
+
+        return new ValueTask(Track(task.AsTask()));
+    }
+
+    /// <summary><see cref="Track{T}(Task{T}, Func{T, CapturedValue})"/> for a <see cref="ValueTask{TResult}"/>.</summary>
+    public ValueTask<T> Track<T>(ValueTask<T> task, Func<T, CapturedValue>? captureResult)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            if (_sampled && captureResult is not null)
+            {
+                SetResult(SpanRecorder.CaptureSafely(captureResult, task.Result));
+            }
+
+            Complete();
+            return task;
+        }
+
+        return new ValueTask<T>(Track(task.AsTask(), captureResult));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EndLater(Task task)
+    {
+        if (PrepareToEndLater(task))
+        {
+            PendingTaskSpan.Watch(task, ref _record, _sampled, _activity);
+        }
+    }
+
+    /// <summary>
+    /// Before the record leaves the stack for a task that is not done: gives an unsampled call its ids (a failure is
+    /// recorded whatever the sampling), and puts back the caller's activity. A task that already failed is recorded
+    /// now; <see langword="false"/> then (and when the failure was recorded as the frame unwound).
+    /// </summary>
+    private bool PrepareToEndLater(Task task)
+    {
+        if (_pending is not null)
+        {
+            // The target threw, the exception was swallowed inside it, and it returned a task anyway: one record per span.
+            return false;
+        }
+
+        if (!_sampled)
+        {
+            IdentifyUnsampled();
+        }
+
+        if (task.IsCompleted)
+        {
+            SpanRecorder.RecordFailure(ref _record, SpanRecorder.ExceptionOf(task), _sampled, _activity, _activityBefore);
+            return false;
+        }
+
+        if (_activity is not null)
+        {
+            ActivityBridge.Restore(_activityBefore);
+        }
+
+        return true;
     }
 
     /// <summary>

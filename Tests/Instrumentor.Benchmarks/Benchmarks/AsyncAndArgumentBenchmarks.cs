@@ -18,6 +18,11 @@ public class AsyncAndArgumentBenchmarks
 {
     private const string Completed = "Task<int> completed";
     private const string Yielding = "Task<int> await Task.Yield()";
+    private const string AwaitCompleted = "async Task<int> completed";
+    private const string ValueCompleted = "ValueTask<int> completed";
+    private const string Iterator = "IEnumerable<int>, per item of 100";
+    private const string AsyncIterator = "IAsyncEnumerable<int>, per item of 100";
+    private const int Items = 100;
     private const string StringArg = "string argument";
     private const string ListArg = "List<int> argument";
     private const string MaskedArg = "masked argument";
@@ -49,6 +54,31 @@ public class AsyncAndArgumentBenchmarks
     [BenchmarkCategory(Yielding), Benchmark]
     public async Task<int> YieldingMonitored() => await AsyncCalculator.AddYieldingMonitored(_a, _b).ConfigureAwait(false);
 
+    [BenchmarkCategory(AwaitCompleted), Benchmark(Baseline = true)]
+    public async Task<int> AwaitCompletedDirect() => await AsyncCalculator.AddAwaitCompleted(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(AwaitCompleted), Benchmark]
+    public async Task<int> AwaitCompletedMonitored() => await AsyncCalculator.AddAwaitCompletedMonitored(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(ValueCompleted), Benchmark(Baseline = true)]
+    public async ValueTask<int> ValueCompletedDirect() => await AsyncCalculator.AddValueCompleted(_a, _b).ConfigureAwait(false);
+
+    [BenchmarkCategory(ValueCompleted), Benchmark]
+    public async ValueTask<int> ValueCompletedMonitored() => await AsyncCalculator.AddValueCompletedMonitored(_a, _b).ConfigureAwait(false);
+
+    /// <summary>A whole enumeration of 100 items; BDN divides by <see cref="Items"/>, so the row is the cost per item (the span's start and end spread over them).</summary>
+    [BenchmarkCategory(Iterator), Benchmark(Baseline = true, OperationsPerInvoke = Items)]
+    public int IteratorDirect() => Sum(SequenceTargets.Range(Items));
+
+    [BenchmarkCategory(Iterator), Benchmark(OperationsPerInvoke = Items)]
+    public int IteratorMonitored() => Sum(SequenceTargets.RangeMonitored(Items));
+
+    [BenchmarkCategory(AsyncIterator), Benchmark(Baseline = true, OperationsPerInvoke = Items)]
+    public Task<int> AsyncIteratorDirect() => SumAsync(SequenceTargets.RangeAsync(Items));
+
+    [BenchmarkCategory(AsyncIterator), Benchmark(OperationsPerInvoke = Items)]
+    public Task<int> AsyncIteratorMonitored() => SumAsync(SequenceTargets.RangeAsyncMonitored(Items));
+
     [BenchmarkCategory(StringArg), Benchmark(Baseline = true)]
     public int StringDirect() => ArgumentTargets.Length(_text);
 
@@ -75,4 +105,26 @@ public class AsyncAndArgumentBenchmarks
 
     [BenchmarkCategory(RecordArg), Benchmark]
     public decimal RecordTypeNameMonitored() => ArgumentTargets.TotalMonitoredTypeName(_quote);
+
+    private static int Sum(IEnumerable<int> items)
+    {
+        int sum = 0;
+        foreach (int item in items)
+        {
+            sum += item;
+        }
+
+        return sum;
+    }
+
+    private static async Task<int> SumAsync(IAsyncEnumerable<int> items)
+    {
+        int sum = 0;
+        await foreach (int item in items.ConfigureAwait(false))
+        {
+            sum += item;
+        }
+
+        return sum;
+    }
 }

@@ -24,6 +24,25 @@ internal static class InstrumentorPipeline
             OverflowPolicy = OverflowPolicy.DropNewest,
         };
         RecordQueue.StartWith(options, new NoopSink(), exporters);
+        WaitForClock();
+    }
+
+    /// <summary>
+    /// Starts the span clock's calibration and waits for it (50 ms), so that every measured call reads the clock it
+    /// will read in an application that has run for a while; prints which clock that is.
+    /// </summary>
+    internal static void WaitForClock()
+    {
+        SpanClock.EnsureStarted();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!SpanClock.UsesTsc && TscReader.NotUsedBecause is null && waited.ElapsedMilliseconds < 2_000)
+        {
+            System.Threading.Thread.Sleep(10);
+        }
+
+        Console.WriteLine(SpanClock.UsesTsc
+            ? "// span clock: the time-stamp counter (calibrated against the Stopwatch)"
+            : $"// span clock: Stopwatch ({TscReader.NotUsedBecause ?? "not calibrated within 2 s"})");
     }
 
     /// <summary>Flushes, prints the pipeline counters (BDN shows them in the log) and stops the pipeline.</summary>

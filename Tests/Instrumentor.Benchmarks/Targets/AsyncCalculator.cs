@@ -15,6 +15,32 @@ public static class AsyncCalculator
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Task<int> AddCompletedMonitored(int a, int b) => Task.FromResult(a + b);
 
+    /// <summary>An async method that completes synchronously (it awaits a completed task).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task<int> AddAwaitCompleted(int a, int b)
+    {
+        await Task.CompletedTask;
+        return a + b;
+    }
+
+    /// <summary>Monitored twin of <see cref="AddAwaitCompleted"/>.</summary>
+    [Monitor]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task<int> AddAwaitCompletedMonitored(int a, int b)
+    {
+        await Task.CompletedTask;
+        return a + b;
+    }
+
+    /// <summary>A completed ValueTask (no allocation in the baseline).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ValueTask<int> AddValueCompleted(int a, int b) => new(a + b);
+
+    /// <summary>Monitored twin of <see cref="AddValueCompleted"/>.</summary>
+    [Monitor]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ValueTask<int> AddValueCompletedMonitored(int a, int b) => new(a + b);
+
     /// <summary>Completes asynchronously: the continuation runs on the thread pool.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> AddYielding(int a, int b)

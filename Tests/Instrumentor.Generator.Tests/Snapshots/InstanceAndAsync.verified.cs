@@ -103,7 +103,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.ValueTask<bool> ExistsAsync2(this global::App.OrderService __receiver, long id)
         {
-            var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site2);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site2, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(id));
@@ -170,7 +170,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.Task SaveAsync4(this global::App.OrderService __receiver)
         {
-            var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site4);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site4, out var __span);
             global::System.Threading.Tasks.Task __task;
             try
             {

@@ -98,7 +98,7 @@ namespace Instrumentor.Generated
         [global::System.Diagnostics.DebuggerStepThrough]
         public static global::System.Threading.Tasks.Task<global::App.Point> MoveAsync1(global::App.Point point)
         {
-            var __span = global::Instrumentor.Runtime.AsyncSpan.Start(s_site1);
+            global::Instrumentor.Runtime.SyncSpan.Start(s_site1, out var __span);
             if (__span.IsSampled)
             {
                 __span.SetArgument(0, __Capture1_0(point));
