@@ -57,7 +57,7 @@ internal static class EdgeRollup
         }
 
         // Waiting children whose parent is among the spans just folded (one seek of the pending index per span).
-        using (SqliteCommand waiting = Command(connection, transaction, """
+        using (SqliteCommand waiting = RollupSql.Command(connection, transaction, """
             SELECT p.child_id, p.child_site, p.ts, s.site_id FROM span s
             JOIN stats_edge_pending p ON p.trace_id = s.trace_id AND p.parent_span_id = s.span_id
             WHERE s.id > $last AND s.id <= $highest;
@@ -74,7 +74,7 @@ internal static class EdgeRollup
                 }
             }
 
-            using SqliteCommand delete = Command(connection, transaction, "DELETE FROM stats_edge_pending WHERE child_id = $id;");
+            using SqliteCommand delete = RollupSql.Command(connection, transaction, "DELETE FROM stats_edge_pending WHERE child_id = $id;");
             SqliteParameter id = delete.Parameters.Add("$id", SqliteType.Integer);
             foreach (long child in linked)
             {
@@ -89,10 +89,10 @@ internal static class EdgeRollup
             inFold[(span.TraceId, span.SpanId)] = span.Site;
         }
 
-        using SqliteCommand parentSite = Command(connection, transaction, "SELECT site_id FROM span WHERE trace_id = $trace AND span_id = $span LIMIT 1;");
+        using SqliteCommand parentSite = RollupSql.Command(connection, transaction, "SELECT site_id FROM span WHERE trace_id = $trace AND span_id = $span LIMIT 1;");
         SqliteParameter trace = parentSite.Parameters.Add("$trace", SqliteType.Text);
         SqliteParameter spanId = parentSite.Parameters.Add("$span", SqliteType.Text);
-        using SqliteCommand wait = Command(connection, transaction, """
+        using SqliteCommand wait = RollupSql.Command(connection, transaction, """
             INSERT OR IGNORE INTO stats_edge_pending (child_id, trace_id, parent_span_id, child_site, ts, added) VALUES ($id, $trace, $parent, $site, $ts, $now);
             """, ("$now", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         SqliteParameter wId = wait.Parameters.Add("$id", SqliteType.Integer);
@@ -130,7 +130,7 @@ internal static class EdgeRollup
         }
 
         Merge(connection, transaction, edges);
-        using SqliteCommand expire = Command(connection, transaction, "DELETE FROM stats_edge_pending WHERE added < $before;",
+        using SqliteCommand expire = RollupSql.Command(connection, transaction, "DELETE FROM stats_edge_pending WHERE added < $before;",
             ("$before", DateTimeOffset.UtcNow.Add(-PendingWindow).ToUnixTimeSeconds()));
         expire.ExecuteNonQuery();
     }
@@ -139,8 +139,8 @@ internal static class EdgeRollup
     internal static void DropPurged(SqliteConnection connection, SqliteTransaction transaction, double minute, string? oldestTs)
     {
         using SqliteCommand drop = oldestTs is null
-            ? Command(connection, transaction, "DELETE FROM stats_edge_minute; DELETE FROM stats_edge_pending;")
-            : Command(connection, transaction, "DELETE FROM stats_edge_minute WHERE minute < $minute; DELETE FROM stats_edge_pending WHERE ts < $oldest;",
+            ? RollupSql.Command(connection, transaction, "DELETE FROM stats_edge_minute; DELETE FROM stats_edge_pending;")
+            : RollupSql.Command(connection, transaction, "DELETE FROM stats_edge_minute WHERE minute < $minute; DELETE FROM stats_edge_pending WHERE ts < $oldest;",
                 ("$minute", minute), ("$oldest", oldestTs));
         drop.ExecuteNonQuery();
     }
@@ -154,7 +154,7 @@ internal static class EdgeRollup
 
     private static void Merge(SqliteConnection connection, SqliteTransaction transaction, Dictionary<(long Minute, long Parent, long Child), (long Calls, string Last)> edges)
     {
-        using SqliteCommand write = Command(connection, transaction, """
+        using SqliteCommand write = RollupSql.Command(connection, transaction, """
             INSERT INTO stats_edge_minute (minute, parent_site, child_site, calls, last_ts) VALUES ($minute, $parent, $child, $calls, $last)
             ON CONFLICT (minute, parent_site, child_site) DO UPDATE SET calls = calls + excluded.calls, last_ts = max(last_ts, excluded.last_ts);
             """);
@@ -172,18 +172,5 @@ internal static class EdgeRollup
             lastTs.Value = l;
             write.ExecuteNonQuery();
         }
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 }

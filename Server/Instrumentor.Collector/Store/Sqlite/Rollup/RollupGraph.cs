@@ -41,7 +41,7 @@ internal static class RollupGraph
         }
 
         var sites = new Dictionary<long, (long Count, long Errors)>();
-        using (SqliteCommand minutes = Command(connection, snapshot,
+        using (SqliteCommand minutes = RollupSql.Command(connection, snapshot,
             "SELECT site_id, sum(spans), sum(errors) FROM stats_minute WHERE minute >= $from AND minute < $to GROUP BY site_id;",
             ("$from", fullFrom / minute), ("$to", fullTo / minute)))
         using (SqliteDataReader reader = minutes.ExecuteReader())
@@ -71,7 +71,7 @@ internal static class RollupGraph
             ("$last", last), ("$from", StoreText.Timestamp(from)), ("$fullFrom", StoreText.Timestamp(fullFrom)),
             ("$fullTo", StoreText.Timestamp(fullTo)), ("$to", StoreText.Timestamp(to)),
         ];
-        using (SqliteCommand rest = Command(connection, snapshot,
+        using (SqliteCommand rest = RollupSql.Command(connection, snapshot,
             $"SELECT r.site_id, count(*), sum(r.status = 'ERR') FROM ({Rest}) r GROUP BY r.site_id;", restParameters))
         using (SqliteDataReader reader = rest.ExecuteReader())
         {
@@ -83,7 +83,7 @@ internal static class RollupGraph
         }
 
         var nodes = new Dictionary<string, (long Count, long Errors, string? Last)>(StringComparer.Ordinal);
-        using (SqliteCommand newest = Command(connection, snapshot, "SELECT max(ts) FROM span WHERE site_id = $site AND ts >= $from AND ts < $to;",
+        using (SqliteCommand newest = RollupSql.Command(connection, snapshot, "SELECT max(ts) FROM span WHERE site_id = $site AND ts >= $from AND ts < $to;",
             ("$from", StoreText.Timestamp(from)), ("$to", StoreText.Timestamp(to))))
         {
             SqliteParameter site = newest.Parameters.Add("$site", SqliteType.Integer);
@@ -110,7 +110,7 @@ internal static class RollupGraph
             edges[key] = (edge.Count + count, Max(edge.Last, lastSeen));
         }
 
-        using (SqliteCommand rolled = Command(connection, snapshot, """
+        using (SqliteCommand rolled = RollupSql.Command(connection, snapshot, """
             SELECT parent_site, child_site, sum(calls), max(last_ts) FROM stats_edge_minute
             WHERE minute >= $from AND minute < $to GROUP BY parent_site, child_site;
             """, ("$from", fullFrom / minute), ("$to", fullTo / minute)))
@@ -123,7 +123,7 @@ internal static class RollupGraph
         }
 
         // Folded children still waiting for a parent that is stored now but not folded yet (it links them when it is).
-        using (SqliteCommand waiting = Command(connection, snapshot, """
+        using (SqliteCommand waiting = RollupSql.Command(connection, snapshot, """
             SELECT p.site_id, w.child_site, count(*), max(w.ts) FROM stats_edge_pending w
             JOIN span p ON p.trace_id = w.trace_id AND p.span_id = w.parent_span_id
             WHERE w.ts >= $fullFrom AND w.ts < $fullTo
@@ -137,7 +137,7 @@ internal static class RollupGraph
             }
         }
 
-        using (SqliteCommand joined = Command(connection, snapshot, $"""
+        using (SqliteCommand joined = RollupSql.Command(connection, snapshot, $"""
             SELECT p.site_id, c.site_id, count(*), max(c.ts) FROM ({Rest}) c
             JOIN span p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
             WHERE c.parent_span_id IS NOT NULL
@@ -164,20 +164,7 @@ internal static class RollupGraph
 
     private static object? Value(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
-        using SqliteCommand command = Command(connection, transaction, sql);
+        using SqliteCommand command = RollupSql.Command(connection, transaction, sql);
         return command.ExecuteScalar();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 }

@@ -21,11 +21,11 @@ internal static class RollupPurge
     internal static int DeleteSpans(SqliteConnection connection, SqliteTransaction transaction, string selectIds,
         params (string Name, object Value)[] parameters)
     {
-        Run(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id INTEGER PRIMARY KEY); DELETE FROM temp.purge_ids;");
-        Run(connection, transaction, $"INSERT INTO temp.purge_ids {selectIds};", parameters);
+        RollupSql.Run(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id INTEGER PRIMARY KEY); DELETE FROM temp.purge_ids;");
+        RollupSql.Run(connection, transaction, $"INSERT INTO temp.purge_ids {selectIds};", parameters);
         // strftime('%s') is whole seconds; the fold's minutes are floor(microseconds / 60,000,000): the same minute
         // for any time after 1970.
-        Run(connection, transaction, """
+        RollupSql.Run(connection, transaction, """
             UPDATE stats_minute SET spans = stats_minute.spans - d.n, errors = stats_minute.errors - d.e, measured = stats_minute.measured - d.m
             FROM (SELECT s.site_id AS site_id, CAST(strftime('%s', s.ts) AS INTEGER) / 60 AS minute,
                          count(*) AS n, sum(s.status = 'ERR') AS e, count(s.duration_ns) AS m
@@ -37,21 +37,8 @@ internal static class RollupPurge
             SET spans_total = spans_total - (SELECT count(*) FROM temp.purge_ids p WHERE p.id <= stats_rollup_state.last_id)
             WHERE id = 1;
             """);
-        int deleted = Run(connection, transaction, "DELETE FROM span WHERE id IN (SELECT id FROM temp.purge_ids);");
-        Run(connection, transaction, "DELETE FROM temp.purge_ids;");
+        int deleted = RollupSql.Run(connection, transaction, "DELETE FROM span WHERE id IN (SELECT id FROM temp.purge_ids);");
+        RollupSql.Run(connection, transaction, "DELETE FROM temp.purge_ids;");
         return deleted;
-    }
-
-    private static int Run(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command.ExecuteNonQuery();
     }
 }
