@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Instrumentor;
 
 /// <summary>
-/// The text forms the store keeps (DESIGN.md §5): lowercase hex ids and UTC timestamps
+/// The text forms the store keeps (docs/architecture.md, the store): lowercase hex ids and UTC timestamps
 /// <c>YYYY-MM-DD HH:MM:SS.ffffff</c>, written as UTF-8 into the caller's buffer without allocating.
 /// </summary>
 internal static class SpanText

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Instrumentor.Collector.Store;
 
 /// <summary>
-/// The text forms of ids and times the API shares with the store (DESIGN.md §5): the store keeps them as text
+/// The text forms of ids and times the API shares with the store (docs/architecture.md, the store): the store keeps them as text
 /// (<see cref="SpanText"/>, schema v3), so the API passes them through and converts only what a client sends.
 /// </summary>
 internal static class StoreText
