@@ -25,8 +25,6 @@ public sealed class AsyncSpan : AsyncSpanFrame
     private ExecutionContext? _contextBefore;
     private ExecutionContext? _contextPublished;
     private Delegate? _captureResult;
-    // The task being waited for (set only when it was pending at return).
-    private Task? _task;
     private PendingFailure? _pending;
     // Set only while something listens to the OpenTelemetry bridge: the call's activity, and the one it replaced.
     private Activity? _activity;
@@ -149,14 +147,9 @@ public sealed class AsyncSpan : AsyncSpanFrame
         {
             Finish(task);
         }
-        else if (_activity is null)
-        {
-            _task = task;
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(FinishTracked);
-        }
         else
         {
-            ContinueInContext(task, static (t, state) => ((AsyncSpan)state!).Finish(t));
+            ContinueInOrder(task, static (t, state) => ((AsyncSpan)state!).Finish(t));
         }
 
         return task!;
@@ -170,31 +163,23 @@ public sealed class AsyncSpan : AsyncSpanFrame
         {
             Finish(task);
         }
-        else if (_activity is null)
-        {
-            // One allocation, the delegate: the continuation is stored as it is in the task (no continuation task, no
-            // context captured), and runs on the completing thread before the caller's await resumes (it was first).
-            _task = task;
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(FinishTracked<T>);
-        }
         else
         {
-            ContinueInContext(task, static (t, state) => ((AsyncSpan)state!).Finish((Task<T>)t));
+            ContinueInOrder(task, static (t, state) => ((AsyncSpan)state!).Finish((Task<T>)t));
         }
 
         return task!;
     }
 
-    private void FinishTracked() => Finish(_task);
-
     /// <summary>
-    /// With an OpenTelemetry activity: a continuation that runs in the call's own context, so that ending the
-    /// activity (which sets <see cref="Activity.Current"/>) never touches the context of the thread that completed the task.
+    /// Ends the span when the task completes, before the caller's <c>await</c> resumes: a synchronous continuation
+    /// registered before the caller's runs first and inline, so a <c>FlushAsync</c> after the await sees the span. (An
+    /// await-style continuation, <c>UnsafeOnCompleted</c>, would save the continuation task, but when a task has several,
+    /// the runtime queues all but the first await-style one to the thread pool, so the caller could resume first.) It
+    /// also runs in the call's own context, so ending an OpenTelemetry activity never touches the completing thread's.
     /// </summary>
-    private void ContinueInContext(Task task, Action<Task, object?> finish) =>
+    private void ContinueInOrder(Task task, Action<Task, object?> finish) =>
         task.ContinueWith(finish, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-    private void FinishTracked<T>() => Finish((Task<T>?)_task);
 
     /// <summary>Ends the span when <paramref name="task"/> completes.</summary>
     public ValueTask Track(ValueTask task)
@@ -284,7 +269,6 @@ public sealed class AsyncSpan : AsyncSpanFrame
     {
         _record = default;
         _captureResult = null;
-        _task = null;
         _activity = _activityBefore = null;
     }
 

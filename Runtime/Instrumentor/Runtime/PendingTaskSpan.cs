@@ -8,8 +8,8 @@ namespace Instrumentor.Runtime;
 
 /// <summary>
 /// The rest of a <see cref="SyncSpan"/> whose call returned a task still running (<see cref="SyncSpan.Track(Task)"/>):
-/// the record moves here from the caller's stack and is queued when the task completes. The only allocations of
-/// such a call: this object and its continuation delegate.
+/// the record moves here from the caller's stack and is queued when the task completes. The allocations of such a
+/// call: this object and its continuation.
 /// </summary>
 internal class PendingTaskSpan
 {
@@ -34,20 +34,12 @@ internal class PendingTaskSpan
     internal static void Watch<T>(Task<T> task, ref SpanRecord record, bool sampled, Activity? activity, Func<T, CapturedValue>? captureResult) =>
         new PendingTaskSpan<T>(task, ref record, sampled, activity, captureResult).Register();
 
-    private void Register()
-    {
-        if (_activity is null)
-        {
-            // The continuation is stored as it is in the task (no continuation task, no context captured), and runs on
-            // the completing thread before the caller's await resumes (it was registered first).
-            _task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(Finish);
-        }
-        else
-        {
-            // Ending an activity sets Activity.Current: in the call's own context, never the completing thread's.
-            _task.ContinueWith(static (_, state) => ((PendingTaskSpan)state!).Finish(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
+    // A synchronous continuation, registered before the caller's await: it runs first and inline when the task
+    // completes, so the span is queued before the caller resumes (AsyncSpan.ContinueInOrder says why not an
+    // await-style continuation), and in the call's own context when it ends an OpenTelemetry activity.
+    private void Register() =>
+        _task.ContinueWith(static (_, state) => ((PendingTaskSpan)state!).Finish(), this, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Stores the result of the completed task (sampled calls that capture it).</summary>
     private protected virtual void CaptureResult(ref SpanRecord record)

@@ -43,7 +43,10 @@ public sealed class ExportModeTests
         second.Path.ShouldBe("/v1/uploads");
         second.BatchId.ShouldNotBeNullOrEmpty();
         second.SpanIds().ShouldBe(burst);
+        // The fake server has the request before the exporter has its answer: Sent counts after the 2xx arrives.
+        await Until(() => exporter.Counters.Sent == 6);
         exporter.Counters.Sent.ShouldBe(6);
+        server.Requests.Count.ShouldBe(2);
     }
 
     [Test]
