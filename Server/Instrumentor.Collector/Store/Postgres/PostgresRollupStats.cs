@@ -44,23 +44,7 @@ internal static class PostgresRollupStats
 
         long width = Math.Max(1, (to - from + buckets - 1) / buckets);
         int BucketOf(long microseconds) => (int)Math.Clamp((microseconds - from) / width, 0, buckets - 1);
-        var perProcess = new Dictionary<string, Process>(StringComparer.Ordinal);
-        var perSite = new Dictionary<long, Process>();
-        Process Of(long site)
-        {
-            if (!perSite.TryGetValue(site, out Process? p))
-            {
-                string name = processOf(site);
-                if (!perProcess.TryGetValue(name, out p))
-                {
-                    perProcess[name] = p = new Process(buckets);
-                }
-
-                perSite[site] = p;
-            }
-
-            return p;
-        }
+        var perProcess = new ProcessBuckets(buckets, processOf);
 
         // Site names are resolved after each reader closes (a new site costs a query on this connection).
         var minutes = new List<(long Site, long Minute, long Spans, long Errors, short[] Buckets, long[] Counts)>();
@@ -86,7 +70,14 @@ internal static class PostgresRollupStats
 
         foreach ((long site, long m, long spans, long errors, short[] histogramBuckets, long[] counts) in minutes)
         {
-            Of(site).AddMinute(BucketOf(m * minute), spans, errors, histogramBuckets, counts);
+            int timeBucket = BucketOf(m * minute);
+            BucketStats stats = perProcess.Of(site);
+            stats.Add(timeBucket, spans, errors);
+            LogHistogram histogram = stats.Histogram(timeBucket);
+            for (int i = 0; i < histogramBuckets.Length && i < counts.Length; i++)
+            {
+                histogram.Add(histogramBuckets[i], counts[i]);
+            }
         }
 
         var ends = new List<(long Site, long TimeBucket, short Bucket, long Spans, long Errors)>();
@@ -117,69 +108,16 @@ internal static class PostgresRollupStats
         snapshot.Commit();
         foreach ((long site, long timeBucket, short bucket, long spans, long errors) in ends)
         {
-            Of(site).AddCell((int)Math.Clamp(timeBucket, 0, buckets - 1), bucket, spans, errors);
-        }
-
-        return perProcess
-            .Select(p => p.Value.ToItem(p.Key, from, width))
-            .OrderByDescending(i => i.Count).ThenBy(i => i.Process, StringComparer.Ordinal)
-            .ToList();
-    }
-
-    /// <summary>One process's counts and histograms, over the whole range and per time bucket.</summary>
-    private sealed class Process(int buckets)
-    {
-        private readonly long[] _counts = new long[buckets];
-        private readonly long[] _errors = new long[buckets];
-        private readonly LogHistogram?[] _histograms = new LogHistogram?[buckets];
-
-        public long Count { get; private set; }
-
-        private long Errors { get; set; }
-
-        public void AddMinute(int bucket, long spans, long errors, short[] histogramBuckets, long[] counts)
-        {
-            Count += spans;
-            Errors += errors;
-            _counts[bucket] += spans;
-            _errors[bucket] += errors;
-            LogHistogram histogram = _histograms[bucket] ??= new LogHistogram();
-            for (int i = 0; i < histogramBuckets.Length && i < counts.Length; i++)
+            // One (time bucket, histogram bucket) cell of the partial minutes; histogram bucket -1: not measured.
+            int inRange = (int)Math.Clamp(timeBucket, 0, buckets - 1);
+            BucketStats stats = perProcess.Of(site);
+            stats.Add(inRange, spans, errors);
+            if (bucket >= 0)
             {
-                histogram.Add(histogramBuckets[i], counts[i]);
+                stats.Histogram(inRange).Add(bucket, spans);
             }
         }
 
-        // spans of one (time bucket, histogram bucket) cell of the partial minutes; histogram bucket -1: not measured.
-        public void AddCell(int bucket, short histogramBucket, long spans, long errors)
-        {
-            Count += spans;
-            Errors += errors;
-            _counts[bucket] += spans;
-            _errors[bucket] += errors;
-            if (histogramBucket >= 0)
-            {
-                (_histograms[bucket] ??= new LogHistogram()).Add(histogramBucket, spans);
-            }
-        }
-
-        public StatsItem ToItem(string process, long fromMicroseconds, long widthMicroseconds)
-        {
-            var all = new LogHistogram();
-            var items = new StatsBucket[_counts.Length];
-            for (int i = 0; i < items.Length; i++)
-            {
-                LogHistogram? h = _histograms[i];
-                if (h is not null)
-                {
-                    all.Add(h);
-                }
-
-                items[i] = new StatsBucket(StoreText.Timestamp(fromMicroseconds + i * widthMicroseconds), _counts[i], _errors[i], h?.Percentile(0.95));
-            }
-
-            return new StatsItem(process, Count, Errors, Count == 0 ? 0 : (double)Errors / Count,
-                all.Percentile(0.50), all.Percentile(0.95), all.Percentile(0.99), items);
-        }
+        return perProcess.Items(from, width);
     }
 }

@@ -50,23 +50,7 @@ internal static class RollupStats
         }
 
         long width = Math.Max(1, (to - from + buckets - 1) / buckets);
-        var perProcess = new Dictionary<string, Process>(StringComparer.Ordinal);
-        var perSite = new Dictionary<long, Process>();
-        Process Of(long site)
-        {
-            if (!perSite.TryGetValue(site, out Process? p))
-            {
-                string name = processOf(site);
-                if (!perProcess.TryGetValue(name, out p))
-                {
-                    perProcess[name] = p = new Process(buckets);
-                }
-
-                perSite[site] = p;
-            }
-
-            return p;
-        }
+        var perProcess = new ProcessBuckets(buckets, processOf);
 
         int BucketOf(long microseconds) => (int)Math.Clamp((microseconds - from) / width, 0, buckets - 1);
 
@@ -89,12 +73,14 @@ internal static class RollupStats
             using SqliteDataReader reader = rollups.ExecuteReader();
             while (reader.Read())
             {
-                Process p = Of(reader.GetInt64(0));
-                p.AddRollup((int)reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4));
+                BucketStats p = perProcess.Of(reader.GetInt64(0));
+                int bucket = (int)reader.GetInt64(1);
+                p.Add(bucket, reader.GetInt64(2), reader.GetInt64(3));
+                p.Histogram(bucket).AddEncoded(reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4));
             }
         }
 
-        long total = perProcess.Values.Sum(p => p.Count);
+        long total = perProcess.Count;
         if (total < minSpans)
         {
             return null;
@@ -122,15 +108,17 @@ internal static class RollupStats
             using SqliteDataReader reader = raw.ExecuteReader();
             while (reader.Read())
             {
-                Of(reader.GetInt64(0)).AddSpan(BucketOf(StoreText.ParseTimestamp(reader.GetString(1))), reader.GetString(2) == "ERR",
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3));
+                BucketStats p = perProcess.Of(reader.GetInt64(0));
+                int bucket = BucketOf(StoreText.ParseTimestamp(reader.GetString(1)));
+                p.Add(bucket, 1, reader.GetString(2) == "ERR" ? 1 : 0);
+                if (!reader.IsDBNull(3))
+                {
+                    p.Histogram(bucket).Add(reader.GetInt64(3));
+                }
             }
         }
 
-        return perProcess
-            .Select(p => p.Value.ToItem(p.Key, from, width))
-            .OrderByDescending(i => i.Count).ThenBy(i => i.Process, StringComparer.Ordinal)
-            .ToList();
+        return perProcess.Items(from, width);
     }
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -145,60 +133,4 @@ internal static class RollupStats
 
     private static string? Text(SqliteConnection connection, SqliteTransaction transaction, string sql) =>
         Value(connection, transaction, sql) as string;
-
-    /// <summary>One process's counts and histograms, over the whole range and per time bucket.</summary>
-    private sealed class Process(int buckets)
-    {
-        private readonly long[] _counts = new long[buckets];
-        private readonly long[] _errors = new long[buckets];
-        private readonly LogHistogram?[] _histograms = new LogHistogram?[buckets];
-
-        public long Count { get; private set; }
-
-        private long Errors { get; set; }
-
-        public void AddRollup(int bucket, long spans, long errors, byte[] histogram)
-        {
-            Count += spans;
-            Errors += errors;
-            _counts[bucket] += spans;
-            _errors[bucket] += errors;
-            (_histograms[bucket] ??= new LogHistogram()).AddEncoded(histogram);
-        }
-
-        public void AddSpan(int bucket, bool error, long? durationNanoseconds)
-        {
-            Count++;
-            _counts[bucket]++;
-            if (error)
-            {
-                Errors++;
-                _errors[bucket]++;
-            }
-
-            if (durationNanoseconds is { } d)
-            {
-                (_histograms[bucket] ??= new LogHistogram()).Add(d);
-            }
-        }
-
-        public StatsItem ToItem(string process, long fromMicroseconds, long widthMicroseconds)
-        {
-            var all = new LogHistogram();
-            var items = new StatsBucket[_counts.Length];
-            for (int i = 0; i < items.Length; i++)
-            {
-                LogHistogram? h = _histograms[i];
-                if (h is not null)
-                {
-                    all.Add(h);
-                }
-
-                items[i] = new StatsBucket(StoreText.Timestamp(fromMicroseconds + i * widthMicroseconds), _counts[i], _errors[i], h?.Percentile(0.95));
-            }
-
-            return new StatsItem(process, Count, Errors, Count == 0 ? 0 : (double)Errors / Count,
-                all.Percentile(0.50), all.Percentile(0.95), all.Percentile(0.99), items);
-        }
-    }
 }
