@@ -70,7 +70,7 @@ internal static class EdgeRollup
                 {
                     linked.Add(reader.GetInt64(0));
                     string ts = reader.GetString(2);
-                    Add(MinuteOf(ts), reader.GetInt64(3), reader.GetInt64(1), ts);
+                    Add(WholeMinutes.MinuteOf(ts), reader.GetInt64(3), reader.GetInt64(1), ts);
                 }
             }
 
@@ -143,13 +143,6 @@ internal static class EdgeRollup
             : RollupSql.Command(connection, transaction, "DELETE FROM stats_edge_minute WHERE minute < $minute; DELETE FROM stats_edge_pending WHERE ts < $oldest;",
                 ("$minute", minute), ("$oldest", oldestTs));
         drop.ExecuteNonQuery();
-    }
-
-    /// <summary>The minute (since the epoch, floored) of a store timestamp.</summary>
-    internal static long MinuteOf(string ts)
-    {
-        long minute = Math.DivRem(StoreText.ParseTimestamp(ts), StatsRollup.MicrosecondsPerMinute, out long rest);
-        return rest < 0 ? minute - 1 : minute;
     }
 
     private static void Merge(SqliteConnection connection, SqliteTransaction transaction, Dictionary<(long Minute, long Parent, long Child), (long Calls, string Last)> edges)

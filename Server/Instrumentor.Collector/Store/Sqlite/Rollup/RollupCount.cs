@@ -45,8 +45,7 @@ internal static class RollupCount
         }
 
         long minute = StatsRollup.MicrosecondsPerMinute;
-        long oldestMicroseconds = StoreText.ParseTimestamp(oldest);
-        long oldestMinute = oldestMicroseconds >= 0 ? oldestMicroseconds / minute : -((-oldestMicroseconds + minute - 1) / minute);
+        long oldestMinute = WholeMinutes.MinuteOf(oldest);
         // Minutes up to the oldest span's are taken out of the total (purged, or cut into) and that one minute is
         // counted from the spans instead; the unary + keeps SQLite on the time index for it.
         command.CommandText = """

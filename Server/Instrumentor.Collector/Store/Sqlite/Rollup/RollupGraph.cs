@@ -32,10 +32,7 @@ internal static class RollupGraph
         }
 
         long minute = StatsRollup.MicrosecondsPerMinute;
-        long oldestMinuteEnd = (EdgeRollup.MinuteOf(oldestText) + 1) * minute;
-        long fullFrom = Math.Max((FloorDiv(from - 1, minute) + 1) * minute, oldestMinuteEnd);
-        long fullTo = FloorDiv(to, minute) * minute;
-        if (fullTo - fullFrom < 2 * minute)
+        if (WholeMinutes.Of(from, to, oldestText) is not (long fullFrom, long fullTo))
         {
             return null;
         }
@@ -159,8 +156,6 @@ internal static class RollupGraph
     }
 
     private static string? Max(string? a, string? b) => a is null || (b is not null && string.CompareOrdinal(b, a) > 0) ? b : a;
-
-    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
     private static object? Value(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

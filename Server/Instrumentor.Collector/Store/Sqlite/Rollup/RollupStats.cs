@@ -41,10 +41,7 @@ internal static class RollupStats
         }
 
         long minute = StatsRollup.MicrosecondsPerMinute;
-        long oldestMinuteEnd = (FloorDiv(StoreText.ParseTimestamp(oldestText), minute) + 1) * minute;
-        long fullFrom = Math.Max((FloorDiv(from - 1, minute) + 1) * minute, oldestMinuteEnd);
-        long fullTo = FloorDiv(to, minute) * minute;
-        if (fullTo - fullFrom < 2 * minute)
+        if (WholeMinutes.Of(from, to, oldestText) is not (long fullFrom, long fullTo))
         {
             return null;
         }
@@ -120,8 +117,6 @@ internal static class RollupStats
 
         return perProcess.Items(from, width);
     }
-
-    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
     private static object? Value(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

@@ -99,11 +99,7 @@ internal static class StatsRollup
             while (reader.Read())
             {
                 highest = reader.GetInt64(0);
-                long minute = Math.DivRem(StoreText.ParseTimestamp(reader.GetString(2)), MicrosecondsPerMinute, out long rest);
-                if (rest < 0)
-                {
-                    minute--;
-                }
+                long minute = WholeMinutes.MinuteOf(reader.GetString(2));
 
                 var key = (reader.GetInt64(1), minute);
                 if (!minutes.TryGetValue(key, out Aggregate? aggregate))
