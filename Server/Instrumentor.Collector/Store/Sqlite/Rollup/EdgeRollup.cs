@@ -136,7 +136,7 @@ internal static class EdgeRollup
     }
 
     /// <summary>Drops the edges of minutes before <paramref name="minute"/> and the waiting children older than <paramref name="oldestTs"/> (purged).</summary>
-    internal static void DropPurged(SqliteConnection connection, SqliteTransaction transaction, double minute, string? oldestTs)
+    internal static void DropPurged(SqliteConnection connection, SqliteTransaction transaction, long minute, string? oldestTs)
     {
         using SqliteCommand drop = oldestTs is null
             ? RollupSql.Command(connection, transaction, "DELETE FROM stats_edge_minute; DELETE FROM stats_edge_pending;")

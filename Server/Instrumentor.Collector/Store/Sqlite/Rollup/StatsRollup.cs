@@ -188,7 +188,7 @@ internal static class StatsRollup
                 UPDATE stats_rollup_state SET spans_total = spans_total - (SELECT coalesce(sum(spans), 0) FROM stats_minute WHERE minute < $minute) WHERE id = 1;
                 DELETE FROM stats_minute WHERE minute < $minute;
                 """;
-            drop.Parameters.AddWithValue("$minute", Math.Floor(StoreText.ParseTimestamp(text) / (double)MicrosecondsPerMinute));
+            drop.Parameters.AddWithValue("$minute", WholeMinutes.MinuteOf(text));
         }
         else
         {
@@ -196,7 +196,7 @@ internal static class StatsRollup
         }
 
         drop.ExecuteNonQuery();
-        EdgeRollup.DropPurged(connection, transaction, ts is string t ? Math.Floor(StoreText.ParseTimestamp(t) / (double)MicrosecondsPerMinute) : 0, ts as string);
+        EdgeRollup.DropPurged(connection, transaction, ts is string t ? WholeMinutes.MinuteOf(t) : 0, ts as string);
     }
 
     private static long? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
