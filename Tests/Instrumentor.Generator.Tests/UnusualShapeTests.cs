@@ -337,23 +337,5 @@ public class UnusualShapeTests
     private static string[] Frames(string stackTrace) =>
         stackTrace.Split('\n').Select(line => line.Trim()).Select(line => line.Contains(" in ") ? line[..line.IndexOf(" in ", System.StringComparison.Ordinal)] : line).ToArray();
 
-    /// <summary>
-    /// Compiles <paramref name="source"/> with the generator (no error or warning allowed), runs <c>App.Entry.Run</c>
-    /// traced and untraced, checks both return <paramref name="expected"/>, and returns the spans of the traced run.
-    /// </summary>
-    private static IReadOnlyList<RecordedSpan> RunTraced(string source, string expected)
-    {
-        GeneratorResult result = GeneratorHarness.Run(source);
-        result.GeneratorDiagnostics.ShouldBeEmpty();
-        result.CompilationProblems.ShouldBeEmpty(result.GeneratedSource);
-        using (var untraced = SampleAssembly.Load(result.Input))
-        {
-            untraced.Invoke("App.Entry", "Run").ShouldBe(expected);
-        }
-
-        using TracingScope tracing = TracingScope.Start();
-        using var sample = SampleAssembly.Load(result.Output);
-        sample.Invoke("App.Entry", "Run").ShouldBe(expected);
-        return tracing.Flush();
-    }
+    private static IReadOnlyList<RecordedSpan> RunTraced(string source, string expected) => TracedRun.Run(source, expected);
 }

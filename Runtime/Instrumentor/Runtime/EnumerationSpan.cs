@@ -25,6 +25,12 @@ public sealed class EnumerationSpan : AsyncSpanFrame
     private int _state; // 0 created, 1 enumerating, 2 finished
     // Set only while something listens to the OpenTelemetry bridge; current during each step of the enumeration.
     private Activity? _activity;
+    // The consumer's context at the last step and that context with this frame published: a step taken from the
+    // same context (the common case, a loop over the sequence) goes back to the same published context, which
+    // costs a restore instead of an AsyncLocal write (a new context and value map per item). Cleared at the end,
+    // so work the body started that outlives the enumeration keeps no consumer context alive through this frame.
+    private ExecutionContext? _stepBefore;
+    private ExecutionContext? _stepPublished;
 
     private EnumerationSpan(MonitorSite site, in ParentSpan parent, ulong spanId)
         : base(parent.TraceHigh, parent.TraceLow, spanId, parent.Sampled)
@@ -159,6 +165,8 @@ public sealed class EnumerationSpan : AsyncSpanFrame
 
         // The span is the async frame of the iterator body: work it started may keep it; it keeps no captured value.
         _record = default;
+        _stepBefore = null;
+        _stepPublished = null;
     }
 
     /// <summary>Runs <paramref name="step"/> with this span as the current one (children of the iterator body).</summary>
@@ -168,7 +176,20 @@ public sealed class EnumerationSpan : AsyncSpanFrame
         AsyncSpanFrame? saved = SpanContext.CurrentAsyncFrame;
         Activity? activity = _activity;
         Activity? activityBefore = activity is null ? null : Activity.Current;
-        ExecutionContext? before = SpanContext.Publish(this, out ExecutionContext? published);
+        ExecutionContext? before = ExecutionContext.Capture();
+        ExecutionContext? published;
+        if (before is not null && ReferenceEquals(before, _stepBefore) && _stepPublished is not null)
+        {
+            // The same consumer context as the last step: its published form is still exact (contexts are immutable).
+            published = _stepPublished;
+            ExecutionContext.Restore(published);
+        }
+        else
+        {
+            before = SpanContext.Publish(this, before, out published);
+            _stepBefore = before;
+            _stepPublished = published;
+        }
         if (activity is not null)
         {
             ActivityBridge.Restore(activity);
