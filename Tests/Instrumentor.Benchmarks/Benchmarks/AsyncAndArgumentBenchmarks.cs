@@ -9,13 +9,15 @@ namespace Instrumentor.Benchmarks.Benchmarks;
 
 /// <summary>
 /// Async wrappers (a task completed at once, a task completed later) and captures by reference, by count and
-/// masked. Each category has its untraced twin as baseline, so the ratio column is the tracing cost.
+/// masked. Each category has its untraced twin as baseline, so the ratio column is the tracing cost; the sync category
+/// is the reference the async costs are compared with.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class AsyncAndArgumentBenchmarks
 {
+    private const string Sync = "int, sync (the reference of the async rows)";
     private const string Completed = "Task<int> completed";
     private const string Yielding = "Task<int> await Task.Yield()";
     private const string AwaitCompleted = "async Task<int> completed";
@@ -41,6 +43,16 @@ public class AsyncAndArgumentBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => InstrumentorPipeline.Report("async and arguments");
+
+    /// <summary>
+    /// The sync call of the same shape (two ints in, one out), so that the cost an async row adds over its twin can be
+    /// set against the cost a sync call adds over its own, in one run.
+    /// </summary>
+    [BenchmarkCategory(Sync), Benchmark(Baseline = true)]
+    public int SyncDirect() => Calculator.Add(_a, _b);
+
+    [BenchmarkCategory(Sync), Benchmark]
+    public int SyncMonitored() => Calculator.AddSampled(_a, _b);
 
     [BenchmarkCategory(Completed), Benchmark(Baseline = true)]
     public async Task<int> CompletedDirect() => await AsyncCalculator.AddCompleted(_a, _b).ConfigureAwait(false);
