@@ -26,6 +26,9 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
     public PostgresTraceQueries(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
+    /// <summary>Ranges with fewer spans in whole minutes than this are computed exactly from the spans (tests lower it).</summary>
+    internal long RollupMinSpans { get; set; } = PostgresRollupStats.DefaultMinSpans;
+
     /// <inheritdoc />
     public (IReadOnlyList<SpanItem> Items, bool HasMore) Spans(SpanFilter filter)
     {
@@ -133,7 +136,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
         // Long ranges from the per-minute stats; short ones (or a store with few spans there) exactly from the spans.
         if (PostgresRollupStats.TryStats(connection, from, to, siteIds, buckets, site => _sites.Get(connection, site).Process,
-                PostgresRollupStats.DefaultMinSpans) is { } rolledUp)
+                RollupMinSpans) is { } rolledUp)
         {
             return rolledUp;
         }
