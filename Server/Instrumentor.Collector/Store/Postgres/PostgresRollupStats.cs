@@ -11,8 +11,10 @@ namespace Instrumentor.Collector.Store.Postgres;
 
 /// <summary>
 /// <c>/api/stats</c> from <c>stats_minute</c> (<see cref="PostgresStats"/>): the whole minutes of the range come from
-/// the minute rows (grouped by the server into the answer's time buckets, histograms summed there too), the partial
-/// minutes at both ends from the span table (grouped by the server into time and histogram buckets). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
+/// the minute rows, the partial minutes at both ends from the span table (grouped by the server into time and
+/// histogram buckets). The minute rows are read one by one: grouping them into the answer's buckets in SQL (the
+/// histograms summed by unnest and array_agg, or their arrays concatenated), as the SQLite store does with
+/// group_concat, was measured and read slower through Npgsql than the rows themselves (docs/benchmarks.md, section 13). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
 /// for ranges of at least two whole minutes holding more than <see cref="DefaultMinSpans"/> spans: below that, ranking
 /// the spans is fast and the percentiles stay exact.
 /// </summary>
@@ -43,34 +45,34 @@ internal static class PostgresRollupStats
         }
 
         long width = Math.Max(1, (to - from + buckets - 1) / buckets);
+        int BucketOf(long microseconds) => (int)Math.Clamp((microseconds - from) / width, 0, buckets - 1);
         var perProcess = new ProcessBuckets(buckets, processOf);
 
         // Site names are resolved after each reader closes (a new site costs a query on this connection).
-        var cells = new List<(long Site, int TimeBucket, long Spans, long Errors, short[] Buckets, long[] Counts)>();
+        var minutes = new List<(long Site, long Minute, long Spans, long Errors, short[] Buckets, long[] Counts)>();
         using NpgsqlTransaction snapshot = connection.BeginTransaction(IsolationLevel.RepeatableRead);
-        using (var command = new NpgsqlCommand(BucketsSql(SiteCache.Condition(siteIds)), connection, snapshot))
+        using (var command = new NpgsqlCommand(
+            "SELECT s.site_id, s.minute, s.spans, s.errors, s.buckets, s.counts FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to"
+            + SiteCache.Condition(siteIds) + ";", connection, snapshot))
         {
             command.Parameters.AddWithValue("from", fullFrom / minute);
             command.Parameters.AddWithValue("to", fullTo / minute);
-            command.Parameters.AddWithValue("minute", minute);
-            command.Parameters.AddWithValue("fromUs", from);
-            command.Parameters.AddWithValue("width", width);
-            command.Parameters.AddWithValue("last", buckets - 1);
             using NpgsqlDataReader reader = command.ExecuteReader();
             while (reader.Read())
             {
-                cells.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3),
+                minutes.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
                     reader.GetFieldValue<short[]>(4), reader.GetFieldValue<long[]>(5)));
             }
         }
 
-        if (cells.Sum(m => m.Spans) < minSpans)
+        if (minutes.Sum(m => m.Spans) < minSpans)
         {
             return null;
         }
 
-        foreach ((long site, int timeBucket, long spans, long errors, short[] histogramBuckets, long[] counts) in cells)
+        foreach ((long site, long m, long spans, long errors, short[] histogramBuckets, long[] counts) in minutes)
         {
+            int timeBucket = BucketOf(m * minute);
             BucketStats stats = perProcess.Of(site);
             stats.Add(timeBucket, spans, errors);
             LogHistogram histogram = stats.Histogram(timeBucket);
@@ -120,25 +122,4 @@ internal static class PostgresRollupStats
 
         return perProcess.Items(from, width);
     }
-
-    /// <summary>
-    /// The whole minutes of the range grouped by the server into the answer's time buckets (a minute counts in the bucket
-    /// where it starts), per site: the spans and errors summed, and the histograms summed bucket by bucket (unnested,
-    /// added up per histogram bucket, aggregated back into two arrays). One row per site and time bucket, a few hundred
-    /// for a day of 20 methods, instead of one per minute: reading 12,000 minute rows' arrays through the client was
-    /// where a day's stats spent most of their time (the server executes this in a few milliseconds more).
-    /// </summary>
-    internal static string BucketsSql(string siteCondition) => $$"""
-        WITH m AS (
-            SELECT s.site_id, least(greatest((s.minute * @minute - @fromUs) / @width, 0), @last)::integer AS bucket,
-                   s.spans, s.errors, s.buckets, s.counts
-            FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to{{siteCondition}})
-        SELECT t.site_id, t.bucket, t.spans, t.errors, coalesce(h.buckets, '{}'), coalesce(h.counts, '{}')
-        FROM (SELECT site_id, bucket, sum(spans)::bigint AS spans, sum(errors)::bigint AS errors FROM m GROUP BY site_id, bucket) t
-        LEFT JOIN (SELECT site_id, bucket, array_agg(b ORDER BY b) AS buckets, array_agg(c ORDER BY b) AS counts
-                   FROM (SELECT m.site_id, m.bucket, u.b, sum(u.c)::bigint AS c
-                         FROM m CROSS JOIN LATERAL unnest(m.buckets, m.counts) AS u(b, c)
-                         GROUP BY m.site_id, m.bucket, u.b) x
-                   GROUP BY site_id, bucket) h ON h.site_id = t.site_id AND h.bucket = t.bucket;
-        """;
 }

@@ -14,10 +14,9 @@ using Npgsql;
 namespace Instrumentor.Collector.Tests.Store.Postgres;
 
 /// <summary>
-/// <c>/api/stats</c> over long ranges from the per-minute stats of the PostgreSQL store (minutes grouped into the
-/// answer's buckets and histograms summed by the server) is the same answer, to the byte, as the SQLite store's rollups
-/// give for the same spans: both count a minute in the bucket where it starts, read the partial minutes at both ends
-/// from the spans and merge the same histograms.
+/// <c>/api/stats</c> over long ranges from the per-minute stats of the PostgreSQL store is the same answer, to the
+/// byte, as the SQLite store's rollups give for the same spans: both count a minute in the bucket where it starts,
+/// read the partial minutes at both ends from the spans and merge the same histograms (one BucketStats code).
 /// </summary>
 public class PostgresRollupStatsTests
 {
