@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Instrumentor.Logging;
 
 /// <summary>
-/// Where and how log lines go. Any combination of outputs: the collector (<see cref="Endpoint"/>), a JSON Lines
-/// file (<see cref="FilePath"/>) and the local trace store (<see cref="Store"/>). Bound from <c>"Logging:Instrumentor"</c>
+/// Where and how log lines go. Any combination of outputs: the collector (<see cref="Endpoint"/>), an OTLP/HTTP
+/// receiver (<see cref="OtlpEndpoint"/>), a JSON Lines file (<see cref="FilePath"/>) and the local trace store
+/// (<see cref="Store"/>). Bound from <c>"Logging:Instrumentor"</c>
 /// by <see cref="InstrumentorLoggingExtensions.AddInstrumentor"/>.
 /// </summary>
 public sealed class InstrumentorLoggerOptions
@@ -22,7 +23,15 @@ public sealed class InstrumentorLoggerOptions
     /// <summary>The collector's log endpoint, e.g. <c>http://127.0.0.1:4318/api/ingest</c>; null: no collector output.</summary>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>Sent as <c>Authorization: Bearer …</c> when the collector requires a key.</summary>
+    /// <summary>
+    /// An OTLP/HTTP receiver's base endpoint, e.g. <c>http://otel-collector:4318</c> (an OpenTelemetry Collector, or
+    /// <c>instrumentor serve</c>): lines go to <c>{OtlpEndpoint}/v1/logs</c> as OTLP protobuf, with the same batching,
+    /// retries, circuit breaker and fallback file (its own, next to <see cref="FallbackPath"/> with the extension
+    /// <c>.otlp.jsonl</c>) as the collector output; null: no OTLP output.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>Sent as <c>Authorization: Bearer …</c> (to the collector and the OTLP endpoint) when a key is required.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Lines below this level are not recorded. Default <see cref="LogLevel.Information"/>.</summary>
@@ -80,6 +89,11 @@ public sealed class InstrumentorLoggerOptions
         if (Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
             throw new ArgumentException($"Logging:Instrumentor:Endpoint must be an absolute http:// or https:// URL such as http://127.0.0.1:4318/api/ingest, not '{endpoint.OriginalString}'");
+        }
+
+        if (OtlpEndpoint is { } otlp && (!otlp.IsAbsoluteUri || (otlp.Scheme != Uri.UriSchemeHttp && otlp.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw new ArgumentException($"Logging:Instrumentor:OtlpEndpoint must be an absolute http:// or https:// URL such as http://127.0.0.1:4318, not '{otlp.OriginalString}'");
         }
 
         Require(BatchSize >= 1, "BatchSize must be at least 1");

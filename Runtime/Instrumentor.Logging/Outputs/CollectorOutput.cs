@@ -12,6 +12,9 @@ namespace Instrumentor.Logging;
 /// next tick once the circuit lets requests through, and before any new batch, so lines keep their order and a
 /// down collector is not hammered. Nothing is lost (the spool is on disk), nothing is stored twice (batch ids).
 /// A batch the collector refuses as bad (a 4xx other than 408/429/401/403) is set aside in the rejected file.
+/// The same output sends OTLP (<c>otlp</c>: <see cref="InstrumentorLoggerOptions.OtlpEndpoint"/>, protobuf to
+/// <c>/v1/logs</c>, <see cref="OtlpLogEncoder"/>) with a fallback file of its own, so an OpenTelemetry Collector that is
+/// down loses nothing either.
 /// </summary>
 internal sealed class CollectorOutput : ILogOutput
 {
@@ -20,13 +23,19 @@ internal sealed class CollectorOutput : ILogOutput
     private readonly string _rejectedPath;
     private readonly LoggingCounters _counters;
     private readonly TimeSpan _replayEvery;
+    private readonly OtlpLogEncoder? _otlp;
     private DateTime _nextReplay = DateTime.MinValue;
 
-    internal CollectorOutput(InstrumentorLoggerOptions options, LoggingCounters counters)
+    /// <param name="options">The endpoint, resilience and fallback settings.</param>
+    /// <param name="counters">Where deliveries, fallbacks and rejections are counted.</param>
+    /// <param name="otlp">Send OTLP protobuf to the OTLP endpoint instead of JSON to the collector's <c>/api/ingest</c>.</param>
+    /// <param name="service">The service of lines that name none (OTLP's <c>service.name</c>).</param>
+    internal CollectorOutput(InstrumentorLoggerOptions options, LoggingCounters counters, bool otlp = false, string? service = null)
     {
-        _sender = new LogSender(options);
+        _sender = new LogSender(options, otlp: otlp);
+        _otlp = otlp ? new OtlpLogEncoder(service) : null;
         string fallback = options.FallbackPath ?? "instrumentor-logs.pending.jsonl";
-        _spool = new FallbackSpool(fallback);
+        _spool = new FallbackSpool(otlp ? Path.ChangeExtension(fallback, ".otlp.jsonl") : fallback, binary: otlp);
         _rejectedPath = Path.ChangeExtension(_spool.FilePath, ".rejected.jsonl");
         _counters = counters;
         _replayEvery = options.Interval;
@@ -37,7 +46,7 @@ internal sealed class CollectorOutput : ILogOutput
 
     public async Task WriteAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
     {
-        byte[] body = LogSender.Body(batch);
+        byte[] body = _otlp?.Encode(batch) ?? LogSender.Body(batch);
         string batchId = Guid.CreateVersion7().ToString("N");
         if (_spool.HasPending && !await ReplayAsync(force: false, cancellationToken).ConfigureAwait(false))
         {
@@ -46,7 +55,7 @@ internal sealed class CollectorOutput : ILogOutput
             return;
         }
 
-        SendOutcome outcome = await _sender.SendAsync(body, batchId, cancellationToken).ConfigureAwait(false);
+        SendOutcome outcome = await _sender.SendAsync(body, batchId, batch.Count, cancellationToken).ConfigureAwait(false);
         switch (outcome.Status)
         {
             case SendStatus.Delivered:
@@ -88,7 +97,7 @@ internal sealed class CollectorOutput : ILogOutput
         bool all = true;
         foreach ((SpooledBatch batch, int line) in _spool.Read())
         {
-            SendOutcome outcome = await _sender.SendAsync(batch.Body, batch.BatchId, cancellationToken).ConfigureAwait(false);
+            SendOutcome outcome = await _sender.SendAsync(batch.Body, batch.BatchId, batch.Lines, cancellationToken).ConfigureAwait(false);
             if (outcome.Status == SendStatus.Failed)
             {
                 all = false;
@@ -134,7 +143,7 @@ internal sealed class CollectorOutput : ILogOutput
     private void SetAside(string batchId, int lines, byte[] body, string? error)
     {
         SelfDiagnostics.Error($"Instrumentor.Logging: {error}; {lines} line(s) set aside in {_rejectedPath}");
-        new FallbackSpool(_rejectedPath).Append(batchId, lines, body);
+        new FallbackSpool(_rejectedPath, binary: _otlp is not null).Append(batchId, lines, body);
         Interlocked.Add(ref _counters.Rejected, lines);
     }
 

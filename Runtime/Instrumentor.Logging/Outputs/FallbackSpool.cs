@@ -11,15 +11,17 @@ namespace Instrumentor.Logging;
 /// <c>{"batch_id": "...", "lines": N, "body": [ ...the exact array sent... ]}</c>. A batch keeps its id, so sending
 /// it again after a lost answer (or a crash in the middle of a replay) stores nothing twice at the collector. Used
 /// by the pipeline's one worker only (not thread-safe); survives restarts (a new process replays what the last one
-/// left).
+/// left). A spool of OTLP batches (<c>binary</c>) keeps each protobuf body as base64 in <c>"body64"</c> instead.
 /// </summary>
 internal sealed class FallbackSpool
 {
     private readonly string _path;
+    private readonly bool _binary;
 
-    internal FallbackSpool(string path)
+    internal FallbackSpool(string path, bool binary = false)
     {
         _path = Path.GetFullPath(path);
+        _binary = binary;
         PendingLines = Count();
     }
 
@@ -46,8 +48,16 @@ internal sealed class FallbackSpool
             writer.WriteStartObject();
             writer.WriteString("batch_id", batchId);
             writer.WriteNumber("lines", lines);
-            writer.WritePropertyName("body");
-            writer.WriteRawValue(body, skipInputValidation: true);
+            if (_binary)
+            {
+                writer.WriteBase64String("body64", body);
+            }
+            else
+            {
+                writer.WritePropertyName("body");
+                writer.WriteRawValue(body, skipInputValidation: true);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -132,7 +142,9 @@ internal sealed class FallbackSpool
             JsonElement root = document.RootElement;
             string batchId = root.GetProperty("batch_id").GetString() ?? throw new JsonException("batch_id is null");
             int lines = root.GetProperty("lines").GetInt32();
-            byte[] body = Encoding.UTF8.GetBytes(root.GetProperty("body").GetRawText());
+            byte[] body = root.TryGetProperty("body64", out JsonElement encoded)
+                ? encoded.GetBytesFromBase64()
+                : Encoding.UTF8.GetBytes(root.GetProperty("body").GetRawText());
             return new SpooledBatch(batchId, lines, body);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

@@ -26,6 +26,13 @@ internal sealed class InstrumentorLoggerConfiguration(ILoggerProviderConfigurati
                 : throw Bad("Endpoint", endpoint, "an absolute URL such as http://127.0.0.1:4318/api/ingest");
         }
 
+        if (section["OtlpEndpoint"] is { Length: > 0 } otlp)
+        {
+            options.OtlpEndpoint = Uri.TryCreate(otlp, UriKind.Absolute, out Uri? uri)
+                ? uri
+                : throw Bad("OtlpEndpoint", otlp, "an absolute URL such as http://otel-collector:4318");
+        }
+
         options.ApiKey = section["ApiKey"] ?? options.ApiKey;
         if (section["MinLevel"] is { Length: > 0 } level)
         {

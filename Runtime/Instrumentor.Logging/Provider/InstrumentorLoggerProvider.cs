@@ -28,9 +28,15 @@ public sealed class InstrumentorLoggerProvider : ILoggerProvider, ISupportExtern
         options.Validate();
         var counters = new LoggingCounters();
         var outputs = new List<ILogOutput>();
+        string? service = options.Service ?? Assembly.GetEntryAssembly()?.GetName().Name;
         if (options.Endpoint is not null)
         {
             outputs.Add(new CollectorOutput(options, counters));
+        }
+
+        if (options.OtlpEndpoint is not null)
+        {
+            outputs.Add(new CollectorOutput(options, counters, otlp: true, service));
         }
 
         if (options.FilePath is { } file)
@@ -38,7 +44,6 @@ public sealed class InstrumentorLoggerProvider : ILoggerProvider, ISupportExtern
             outputs.Add(new JsonLinesFileOutput(file, counters));
         }
 
-        string? service = options.Service ?? Assembly.GetEntryAssembly()?.GetName().Name;
         if (options.Store)
         {
             string path = options.StorePath

@@ -170,7 +170,7 @@ internal static class LogRecordJson
         }
     }
 
-    private static string SafeText(object value)
+    internal static string SafeText(object value)
     {
         try
         {

@@ -14,10 +14,11 @@ using Polly.CircuitBreaker;
 namespace Instrumentor.Logging;
 
 /// <summary>
-/// Sends one batch (a JSON array of lines) to the collector's <c>POST /api/ingest</c> through the same Polly pipeline
-/// as the span exporter (<see cref="ExportResilience"/>: retry with backoff and jitter, circuit breaker, per-attempt
-/// timeout), gzip-compressed when asked, with its batch id in the <c>Instrumentor-Batch-Id</c> header so a batch sent
-/// again is not stored twice. Never throws for a failed send: the outcome says what happened.
+/// Sends one batch (a JSON array of lines) to the collector's <c>POST /api/ingest</c>, or (<c>otlp</c>) an OTLP logs
+/// request (<see cref="OtlpLogEncoder"/>) to <c>{OtlpEndpoint}/v1/logs</c>, through the same Polly pipeline as the span
+/// exporter (<see cref="ExportResilience"/>: retry with backoff and jitter, circuit breaker, per-attempt timeout),
+/// gzip-compressed when asked, with its batch id in the <c>Instrumentor-Batch-Id</c> header so a batch sent again is
+/// not stored twice by Instrumentor's collector. Never throws for a failed send: the outcome says what happened.
 /// </summary>
 internal sealed class LogSender : IDisposable
 {
@@ -27,14 +28,18 @@ internal sealed class LogSender : IDisposable
     private readonly HttpClient _client;
     private readonly bool _ownsClient;
     private readonly Uri _endpoint;
+    private readonly bool _otlp;
     private readonly string? _apiKey;
     private readonly bool _compress;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly CircuitBreakerStateProvider _circuit = new();
 
-    internal LogSender(InstrumentorLoggerOptions options, HttpClient? client = null)
+    internal LogSender(InstrumentorLoggerOptions options, HttpClient? client = null, bool otlp = false)
     {
-        _endpoint = options.Endpoint ?? throw new ArgumentException("an endpoint is required", nameof(options));
+        _otlp = otlp;
+        _endpoint = otlp
+            ? OtlpLogEncoder.LogsUri(options.OtlpEndpoint ?? throw new ArgumentException("an OTLP endpoint is required", nameof(options)))
+            : options.Endpoint ?? throw new ArgumentException("an endpoint is required", nameof(options));
         _apiKey = options.ApiKey;
         _compress = options.Compress;
         _ownsClient = client is null;
@@ -71,8 +76,14 @@ internal sealed class LogSender : IDisposable
         return stream.ToArray();
     }
 
-    /// <summary>Sends a body made by <see cref="Body"/> (or kept in the fallback file) under <paramref name="batchId"/>.</summary>
-    internal async Task<SendOutcome> SendAsync(byte[] body, string batchId, CancellationToken cancellationToken)
+    /// <summary>The endpoint the batches go to.</summary>
+    internal Uri Endpoint => _endpoint;
+
+    /// <summary>
+    /// Sends a body made by <see cref="Body"/> or <see cref="OtlpLogEncoder"/> (or kept in the fallback file) of
+    /// <paramref name="lines"/> lines under <paramref name="batchId"/>.
+    /// </summary>
+    internal async Task<SendOutcome> SendAsync(byte[] body, string batchId, int lines, CancellationToken cancellationToken)
     {
         byte[] payload = _compress ? Gzip(body) : body;
         try
@@ -80,6 +91,12 @@ internal sealed class LogSender : IDisposable
             using HttpResponseMessage response = await _pipeline.ExecuteAsync(
                 async token => await _client.SendAsync(Request(payload, batchId), HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && _otlp)
+            {
+                byte[] answer = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                return new SendOutcome(SendStatus.Delivered, new LogIngestResult(lines - (int)Math.Min(lines, OtlpAnswer.RejectedRecords(answer)), 0), null);
+            }
+
             string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
@@ -105,7 +122,7 @@ internal sealed class LogSender : IDisposable
     private HttpRequestMessage Request(byte[] payload, string batchId)
     {
         var content = new ByteArrayContent(payload);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(_otlp ? OtlpLogEncoder.ContentType : "application/json");
         if (_compress)
         {
             content.Headers.ContentEncoding.Add("gzip");

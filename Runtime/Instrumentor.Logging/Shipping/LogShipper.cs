@@ -34,7 +34,7 @@ public static class LogShipper
         }
 
         using var sender = new LogSender(options);
-        SendOutcome outcome = await sender.SendAsync(LogSender.Body(records), batchId, cancellationToken).ConfigureAwait(false);
+        SendOutcome outcome = await sender.SendAsync(LogSender.Body(records), batchId, records.Count, cancellationToken).ConfigureAwait(false);
         return outcome.Status == SendStatus.Delivered
             ? outcome.Result
             : throw new LogShipmentException(outcome.Error ?? "the collector did not take the logs", outcome.Status == SendStatus.Rejected);

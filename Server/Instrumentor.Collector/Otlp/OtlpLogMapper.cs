@@ -11,11 +11,14 @@ namespace Instrumentor.Collector.Otlp;
 /// <summary>
 /// Turns an OTLP logs request into log lines: the body is the message (the event name when there is no body), the
 /// severity text (or the level its number stands for) the level, the scope name the logger, the resource's
-/// <c>service.name</c> the service; <c>exception.*</c> attributes become the exception, the others the attributes.
-/// A record with malformed ids is rejected alone.
+/// <c>service.name</c> the service; <c>exception.*</c> attributes become the exception, the parent span id that
+/// Instrumentor.Logging sends as <c>instrumentor.parent_span_id</c> (16 hex digits; OTLP log records have no field for
+/// it) the parent, the others the attributes. A record with malformed ids is rejected alone.
 /// </summary>
 internal sealed class OtlpLogMapper
 {
+    internal const string ParentSpanIdKey = "instrumentor.parent_span_id";
+
     public int Rejected { get; private set; }
 
     public string? FirstRejection { get; private set; }
@@ -60,7 +63,7 @@ internal sealed class OtlpLogMapper
 
         ulong time = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
         string message = OtlpValues.Text(record.Body) ?? record.EventName;
-        entry = new LogEntry(time == 0 ? now : (long)(time / 1000), Level(record), logger, message, high, low, spanId, 0,
+        entry = new LogEntry(time == 0 ? now : (long)(time / 1000), Level(record), logger, message, high, low, spanId, Parent(record),
             Exception(record), Attributes(record), service);
         return true;
     }
@@ -86,6 +89,13 @@ internal sealed class OtlpLogMapper
                 _ => null,
             };
 
+    // The parent span id Instrumentor.Logging sends as an attribute; 0 when absent or not 16 hex digits.
+    private static ulong Parent(LogRecord record) =>
+        OtlpValues.Text(OtlpValues.Find(record.Attributes, ParentSpanIdKey)) is { Length: 16 } hex
+        && ulong.TryParse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out ulong parent)
+            ? parent
+            : 0;
+
     private static string? Exception(LogRecord record)
     {
         string? stack = OtlpValues.Text(OtlpValues.Find(record.Attributes, "exception.stacktrace"));
@@ -108,7 +118,7 @@ internal sealed class OtlpLogMapper
             writer.WriteStartObject();
             foreach (KeyValue attribute in record.Attributes)
             {
-                if (attribute.Key.StartsWith("exception.", StringComparison.Ordinal) || attribute.Key.Length == 0)
+                if (attribute.Key.StartsWith("exception.", StringComparison.Ordinal) || attribute.Key.Length == 0 || attribute.Key == ParentSpanIdKey)
                 {
                     continue;
                 }

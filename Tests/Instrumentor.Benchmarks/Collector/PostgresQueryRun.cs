@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -82,6 +83,7 @@ internal static class PostgresQueryRun
                 Console.WriteLine($"| {name} | {Measure.Percentile(times, 50):F1} | {Measure.Percentile(times, 95):F1} | {Measure.Percentile(times, 100):F1} |");
             }
 
+            RollupReadsAB(connection, runs);
             Console.WriteLine();
             Console.WriteLine($"load average after: {Measure.LoadAverage()}; store size {StoreBytes(connection) / 1_048_576.0:N0} MiB");
             return 0;
@@ -151,6 +153,90 @@ internal static class PostgresQueryRun
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, reader.GetInt64(1));
         System.Text.Encoding.UTF8.GetBytes(ts, bytes.AsSpan(8));
         return (trace, span, System.Buffers.Text.Base64Url.EncodeToString(bytes));
+    }
+
+    // What the 24 h stats read of stats_minute, three ways, alternating in one connection: every minute row with its
+    // histogram arrays (what the collector reads), or the minutes grouped by the server into 30 time buckets with the
+    // histograms summed there (unnest, group by histogram bucket, array_agg) or their arrays concatenated (an
+    // aggregate over array_cat, created here), as the SQLite store groups its minutes with group_concat.
+    private static void RollupReadsAB(string connectionString, int runs)
+    {
+        const string perMinute = "SELECT s.site_id, s.minute, s.spans, s.errors, s.buckets, s.counts FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to;";
+        const string grouped = """
+            WITH m AS (
+                SELECT s.site_id, least(greatest((s.minute * @minute - @fromUs) / @width, 0), @last)::integer AS bucket,
+                       s.spans, s.errors, s.buckets, s.counts
+                FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to)
+            SELECT t.site_id, t.bucket, t.spans, t.errors, coalesce(h.buckets, '{}'), coalesce(h.counts, '{}')
+            FROM (SELECT site_id, bucket, sum(spans)::bigint AS spans, sum(errors)::bigint AS errors FROM m GROUP BY site_id, bucket) t
+            LEFT JOIN (SELECT site_id, bucket, array_agg(b ORDER BY b) AS buckets, array_agg(c ORDER BY b) AS counts
+                       FROM (SELECT m.site_id, m.bucket, u.b, sum(u.c)::bigint AS c
+                             FROM m CROSS JOIN LATERAL unnest(m.buckets, m.counts) AS u(b, c)
+                             GROUP BY m.site_id, m.bucket, u.b) x
+                       GROUP BY site_id, bucket) h ON h.site_id = t.site_id AND h.bucket = t.bucket;
+            """;
+        const string concatenated = """
+            SELECT s.site_id, least(greatest((s.minute * @minute - @fromUs) / @width, 0), @last)::integer AS bucket,
+                   sum(s.spans)::bigint, sum(s.errors)::bigint,
+                   instrumentor_array_cat(s.buckets ORDER BY s.minute), instrumentor_array_cat(s.counts ORDER BY s.minute)
+            FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to
+            GROUP BY 1, 2;
+            """;
+        using NpgsqlDataSource source = NpgsqlDataSource.Create(connectionString);
+        using NpgsqlConnection connection = source.OpenConnection();
+        using (var create = new NpgsqlCommand(
+            "CREATE OR REPLACE AGGREGATE instrumentor_array_cat(anycompatiblearray) (SFUNC = array_cat, STYPE = anycompatiblearray, INITCOND = '{}');", connection))
+        {
+            create.ExecuteNonQuery();
+        }
+
+        long minuteUs = 60_000_000;
+        long to = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        long from = to - 24 * 3600_000_000L;
+        string[] reads = [perMinute, grouped, concatenated];
+        var times = reads.ToDictionary(r => r, _ => new List<double>());
+        var rows = new Dictionary<string, int>();
+        for (int i = 0; i <= runs; i++)
+        {
+            foreach (string sql in reads)
+            {
+                long began = Stopwatch.GetTimestamp();
+                using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("from", from / minuteUs + 1);
+                command.Parameters.AddWithValue("to", to / minuteUs);
+                command.Parameters.AddWithValue("minute", minuteUs);
+                command.Parameters.AddWithValue("fromUs", from);
+                command.Parameters.AddWithValue("width", (to - from + 29) / 30);
+                command.Parameters.AddWithValue("last", 29);
+                int n = 0;
+                using (NpgsqlDataReader reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        // The arrays are what the collector reads (and what cost the time): decode them as it does.
+                        _ = reader.GetFieldValue<short[]>(4);
+                        _ = reader.GetFieldValue<long[]>(5);
+                        n++;
+                    }
+                }
+
+                if (i > 0)
+                {
+                    times[sql].Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+                }
+
+                rows[sql] = n;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"24 h of stats_minute read through Npgsql, {runs} alternating runs each (load average {Measure.LoadAverage()}):");
+        Console.WriteLine();
+        Console.WriteLine("| read | rows | p50 ms | p95 ms |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine($"| every minute row with its arrays (what the collector reads) | {rows[perMinute]:N0} | {Measure.Percentile(times[perMinute], 50):F1} | {Measure.Percentile(times[perMinute], 95):F1} |");
+        Console.WriteLine($"| minutes grouped into 30 buckets, histograms summed by the server | {rows[grouped]:N0} | {Measure.Percentile(times[grouped], 50):F1} | {Measure.Percentile(times[grouped], 95):F1} |");
+        Console.WriteLine($"| minutes grouped into 30 buckets, histogram arrays concatenated | {rows[concatenated]:N0} | {Measure.Percentile(times[concatenated], 50):F1} | {Measure.Percentile(times[concatenated], 95):F1} |");
     }
 
     private static long StoreBytes(string connectionString)

@@ -113,7 +113,7 @@ public sealed class LogPipelineTests
         // The collector commits the batch, but the answer never reaches us: it is still in the fallback file.
         using (var sender = new LogSender(options))
         {
-            (await sender.SendAsync(body, "batch-1", CancellationToken.None)).Result.ShouldBe(new LogIngestResult(25, 0));
+            (await sender.SendAsync(body, "batch-1", 25, CancellationToken.None)).Result.ShouldBe(new LogIngestResult(25, 0));
         }
 
         new FallbackSpool(options.FallbackPath!).Append("batch-1", records.Length, body);

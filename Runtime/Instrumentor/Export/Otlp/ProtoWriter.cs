@@ -8,8 +8,9 @@ namespace Instrumentor.Export.Otlp;
 
 /// <summary>
 /// A minimal protocol buffers writer (the binary wire format: varints, fixed64, length-delimited fields), enough
-/// for the OTLP messages the exporter sends, so the runtime needs no protobuf library. A nested message is written
-/// into a buffer of its own depth first, then copied into its parent behind its length.
+/// for the OTLP messages the exporters send (spans here, log records in Instrumentor.Logging), so the runtime needs
+/// no protobuf library. A nested message is written into a buffer of its own depth first, then copied into its
+/// parent behind its length.
 /// </summary>
 internal sealed class ProtoWriter
 {
@@ -114,6 +115,22 @@ internal sealed class ProtoWriter
         Span<byte> target = Current.GetSpan(8);
         BinaryPrimitives.WriteUInt64LittleEndian(target, value);
         Current.Advance(8);
+    }
+
+    /// <summary>A double field (fixed64 wire type), written whatever its value: it is one case of a oneof (AnyValue).</summary>
+    public void Double(int field, double value)
+    {
+        Tag(field, Fixed64Type);
+        Span<byte> target = Current.GetSpan(8);
+        BinaryPrimitives.WriteDoubleLittleEndian(target, value);
+        Current.Advance(8);
+    }
+
+    /// <summary>A varint field written whatever its value (a case of a oneof: <c>false</c> and <c>0</c> are values there).</summary>
+    public void IntAlways(int field, long value)
+    {
+        Tag(field, Varint);
+        WriteVarint((ulong)value);
     }
 
     /// <summary>A field of an empty nested message (an empty AnyValue is OTLP's null).</summary>

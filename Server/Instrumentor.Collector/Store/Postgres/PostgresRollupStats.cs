@@ -12,7 +12,9 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// <summary>
 /// <c>/api/stats</c> from <c>stats_minute</c> (<see cref="PostgresStats"/>): the whole minutes of the range come from
 /// the minute rows, the partial minutes at both ends from the span table (grouped by the server into time and
-/// histogram buckets). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
+/// histogram buckets). The minute rows are read one by one: grouping them into the answer's buckets in SQL (the
+/// histograms summed by unnest and array_agg, or their arrays concatenated), as the SQLite store does with
+/// group_concat, was measured and read slower through Npgsql than the rows themselves (docs/benchmarks.md, section 13). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
 /// for ranges of at least two whole minutes holding more than <see cref="DefaultMinSpans"/> spans: below that, ranking
 /// the spans is fast and the percentiles stay exact.
 /// </summary>

@@ -6,7 +6,8 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// The PostgreSQL schema of the collector's store. Physical layout (ours to change): <c>span</c> and <c>log</c>
 /// partitioned by day on their start time (<see cref="PostgresPartitions"/>), interned processes in <c>site</c> and
 /// system instances in <c>instance</c>, committed batch ids in <c>ingest_batch</c> and <c>log_batch</c>, per-minute
-/// stats in <c>stats_minute</c> (<see cref="PostgresStats"/>, version 2). Logical schema (the contract, what users and
+/// stats in <c>stats_minute</c> (<see cref="PostgresStats"/>, version 2); since version 3 the span key leads with the
+/// trace id and serves trace lookups too, and <c>span_span</c> serves lookups by span id. Logical schema (the contract, what users and
 /// alert rules query): the views <c>process_trace</c>, <c>data_trace</c>, <c>instances</c> and <c>logs</c>, with the
 /// SQLite store's column names (<c>ts</c> is a <c>timestamptz</c> here), and the session tables (version 2) with the
 /// names and columns of the SQLite store's; their times are <c>timestamptz</c>, embeddings <c>bytea</c>.
@@ -14,7 +15,7 @@ namespace Instrumentor.Collector.Store.Postgres;
 internal static class PostgresSchema
 {
     /// <summary>The schema version this build writes (in <c>instrumentor_schema</c>).</summary>
-    internal const int CurrentVersion = 2;
+    internal const int CurrentVersion = 3;
 
     // Any collector opening the database takes this lock first: two of them starting at once create the schema once.
     internal const long SchemaLock = 0x496e_7374_7231;
@@ -221,6 +222,19 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, event_time);
         """;
 
+    // Version 3: four B-trees a day partition instead of five, which is what ingest pays for per row. The key is
+    // (trace_id, span_id, ts): a trace's spans arrive together and Instrumentor's trace ids start with the root's time,
+    // so its inserts land on a few hot leaves where a key led by the random span id dirtied a new leaf per row; it also
+    // answers trace_id = ? (the separate span_trace index is gone). Lookups by span id alone get span_span, a hash
+    // index: equality is all they ask, and it cost less per row than a B-tree on the same random ids. Measured with a
+    // server-side COPY of 400,000 rows into a partition holding 800,000 (docs/benchmarks.md, section 13).
+    private const string Version3 = """
+        ALTER TABLE span DROP CONSTRAINT IF EXISTS span_pkey;
+        ALTER TABLE span ADD CONSTRAINT span_pkey PRIMARY KEY (trace_id, span_id, ts);
+        DROP INDEX IF EXISTS span_trace;
+        CREATE INDEX IF NOT EXISTS span_span ON span USING hash (span_id);
+        """;
+
     /// <summary>Creates the schema when missing; refuses a database written by a newer version.</summary>
     /// <exception cref="System.InvalidOperationException">The database has a newer schema version.</exception>
     internal static void Migrate(NpgsqlConnection connection)
@@ -245,6 +259,11 @@ internal static class PostgresSchema
             if (version < 2)
             {
                 Execute(connection, Version2);
+            }
+
+            if (version < 3)
+            {
+                Execute(connection, Version3);
             }
 
             if (version < CurrentVersion)

@@ -11,8 +11,8 @@ namespace Instrumentor.Collector.Store.Postgres;
 
 /// <summary>
 /// The query side of the PostgreSQL store: the same answers as <see cref="SqliteTraceQueries"/>, through the
-/// indexes every day partition has (<c>span_ts</c>, <c>span_site_ts</c>, <c>span_trace</c>, the primary key and
-/// the block range index <c>span_row</c>); a time range prunes the partitions it does not touch. Pages are newest first by (ts, id), keyset.
+/// indexes every day partition has (<c>span_ts</c>, <c>span_site_ts</c>, <c>span_span</c>, the primary key
+/// (trace_id, span_id, ts) and the block range index <c>span_row</c>); a time range prunes the partitions it does not touch. Pages are newest first by (ts, id), keyset.
 /// </summary>
 internal sealed class PostgresTraceQueries : ITraceQueries
 {
@@ -21,10 +21,18 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
     private const string Columns = "s.id, s.ts, s.trace_id, s.span_id, s.parent_span_id, s.status, s.duration_ns, s.thread_id, s.data, s.exception, s.site_id";
 
+    // The lookups of /api/spans/{span_id} (with and without ?trace_id) and /api/traces/{trace_id}.
+    internal const string SpanSql = $"SELECT {Columns} FROM span s WHERE s.span_id = @span LIMIT 1;";
+    internal const string SpanInTraceSql = $"SELECT {Columns} FROM span s WHERE s.span_id = @span AND s.trace_id = @trace LIMIT 1;";
+    internal const string TraceSql = $"SELECT {Columns} FROM span s WHERE s.trace_id = @trace ORDER BY s.ts, s.id;";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SiteCache _sites = new();
 
     public PostgresTraceQueries(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>Ranges with fewer spans in whole minutes than this are computed exactly from the spans (tests lower it).</summary>
+    internal long RollupMinSpans { get; set; } = PostgresRollupStats.DefaultMinSpans;
 
     /// <inheritdoc />
     public (IReadOnlyList<SpanItem> Items, bool HasMore) Spans(SpanFilter filter)
@@ -66,10 +74,8 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     public SpanDetail? Span(string spanId, string? traceId)
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
-        // The primary key (span_id, trace_id, ts) serves both forms.
-        using var command = new NpgsqlCommand(traceId is null
-            ? $"SELECT {Columns} FROM span s WHERE s.span_id = @span LIMIT 1;"
-            : $"SELECT {Columns} FROM span s WHERE s.span_id = @span AND s.trace_id = @trace LIMIT 1;", connection);
+        // By span id alone: span_span; with the trace: the primary key (trace_id, span_id, ts).
+        using var command = new NpgsqlCommand(traceId is null ? SpanSql : SpanInTraceSql, connection);
         command.Parameters.AddWithValue("span", spanId);
         if (traceId is not null)
         {
@@ -109,7 +115,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
     public IReadOnlyList<SpanItem> Trace(string traceId)
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
-        using var command = new NpgsqlCommand($"SELECT {Columns} FROM span s WHERE s.trace_id = @trace ORDER BY s.ts, s.id;", connection);
+        using var command = new NpgsqlCommand(TraceSql, connection);
         command.Parameters.AddWithValue("trace", traceId);
         return ReadSpans(connection, command);
     }
@@ -133,7 +139,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
         // Long ranges from the per-minute stats; short ones (or a store with few spans there) exactly from the spans.
         if (PostgresRollupStats.TryStats(connection, from, to, siteIds, buckets, site => _sites.Get(connection, site).Process,
-                PostgresRollupStats.DefaultMinSpans) is { } rolledUp)
+                RollupMinSpans) is { } rolledUp)
         {
             return rolledUp;
         }
@@ -308,6 +314,30 @@ internal sealed class PostgresTraceQueries : ITraceQueries
         using NpgsqlCommand command = PageCommand(connection, filter, siteIds is { Count: <= MaxMergedSites and > 0 } ? [siteIds[0]] : siteIds,
             filter.Search is { } q ? _sites.MatchingLike(q) : null);
         command.CommandText = "EXPLAIN " + command.CommandText;
+        var plan = new StringBuilder();
+        using NpgsqlDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            plan.AppendLine(reader.GetString(0));
+        }
+
+        return plan.ToString();
+    }
+
+    /// <summary>The plan of <paramref name="sql"/> with <c>@span</c> and <c>@trace</c> bound (for the query-plan tests).</summary>
+    internal string ExplainLookup(string sql, string spanId, string traceId)
+    {
+        using NpgsqlConnection connection = _dataSource.OpenConnection();
+        using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        if (sql.Contains("@span", StringComparison.Ordinal))
+        {
+            command.Parameters.AddWithValue("span", spanId);
+        }
+
+        if (sql.Contains("@trace", StringComparison.Ordinal))
+        {
+            command.Parameters.AddWithValue("trace", traceId);
+        }
         var plan = new StringBuilder();
         using NpgsqlDataReader reader = command.ExecuteReader();
         while (reader.Read())

@@ -9,7 +9,7 @@ namespace Instrumentor.Collector.Store.Postgres;
 
 /// <summary>
 /// The PostgreSQL store (<c>serve --postgres</c>): a batch goes in by one binary COPY straight into the day-partitioned
-/// <c>span</c> table, whose primary key (span id, trace id, start) refuses a span stored before. When it does (a retry
+/// <c>span</c> table, whose primary key (trace id, span id, start) refuses a span stored before. When it does (a retry
 /// under a new batch id, or the same span sent to two collectors behind a load balancer) the transaction is rolled back
 /// and the batch is written again the careful way: COPY into a session temp table, then
 /// <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING</c>, so it is stored once. A batch id already committed stores
@@ -201,9 +201,9 @@ internal sealed class PostgresTraceStore : ITraceStore
 
         int accepted = 0;
         var stats = new PostgresStats.Delta();
-        // Rows in span id order: two collectors storing overlapping batches take the key locks in the same order.
+        // Rows in key order: two collectors storing overlapping batches take the key locks in the same order.
         using (var insert = new NpgsqlCommand($"""
-            INSERT INTO span ({Columns}) SELECT {Columns} FROM span_stage ORDER BY span_id, trace_id ON CONFLICT DO NOTHING
+            INSERT INTO span ({Columns}) SELECT {Columns} FROM span_stage ORDER BY trace_id, span_id ON CONFLICT DO NOTHING
             RETURNING site_id, ts, status, duration_ns;
             """, connection))
         using (NpgsqlDataReader reader = insert.ExecuteReader())

@@ -8,7 +8,8 @@ namespace Instrumentor.Collector.Tests.Store.Postgres;
 
 /// <summary>
 /// The plans PostgreSQL picks for the API's pages on a store of 60,000 spans over three days (statistics analyzed):
-/// index scans in (ts, id) order that stop after the page, and only the partitions a time range touches.
+/// index scans in (ts, id) order that stop after the page, and only the partitions a time range touches; lookups of a
+/// span and of a trace by id through an index of every partition.
 /// </summary>
 public class PostgresTraceQueriesTests
 {
@@ -76,5 +77,20 @@ public class PostgresTraceQueriesTests
 
         plan.ShouldContain("Index Cond: (ROW(ts, id) < ROW(");
         plan.ShouldNotContain("Seq Scan");
+    }
+
+    // (Today's and tomorrow's partitions are empty and never analyzed: the planner scans those few pages as they are.)
+    [TestCase(PostgresTraceQueries.SpanSql, "span_id_idx")]
+    [TestCase(PostgresTraceQueries.SpanInTraceSql, "(pkey|span_id_idx)")]
+    [TestCase(PostgresTraceQueries.TraceSql, "_pkey")]
+    public void A_lookup_by_id_reads_an_index_of_each_filled_partition(string sql, string index)
+    {
+        string plan = _queries.ExplainLookup(sql, "0123456789abcdef", "0123456789abcdef0123456789abcdef");
+
+        foreach (string day in new[] { "span_20261129", "span_20261130", "span_20261201" })
+        {
+            plan.ShouldMatch(day + "_" + index.TrimStart('_'), customMessage: plan);
+            plan.ShouldNotContain("Seq Scan on " + day, customMessage: plan);
+        }
     }
 }
