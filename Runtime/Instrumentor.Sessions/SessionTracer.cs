@@ -59,7 +59,7 @@ public sealed class SessionTracer : IAsyncDisposable
         ISessionSink sink = options.CollectorUri is Uri uri
             ? new HttpSessionSink(uri, options.ApiKey)
             : new SqliteSessionSink(options.DatabasePath);
-        _writer = new SessionWriter(sink, options.MaxBatchSize);
+        _writer = new SessionWriter(sink, options.MaxBatchSize, options.CollectorUri is null ? options.DatabasePath : null);
         Hooks = new SessionHooks();
         TracerRegistry.Add(this);
     }
