@@ -88,6 +88,9 @@ public sealed class SessionTracer : IAsyncDisposable
     /// <summary>The last write failure, or <see langword="null"/>.</summary>
     public string? LastWriteError => _writer.LastError;
 
+    /// <summary>The writer (tests: whether the span writer drains it, what it set aside).</summary>
+    internal SessionWriter Writer => _writer;
+
     /// <summary>Hooks that threw.</summary>
     public long HookFailures => Hooks.Failures;
 

@@ -46,6 +46,7 @@ internal sealed class SessionWriter : IAsyncDisposable, ISideRowSource
     private long _sharedCommits;
     private long _sharedCommitsWithSpans;
     private long _lastSharedTransaction;
+    private long _ownCommits;
     private string? _lastError;
 
     /// <summary>A writer to <paramref name="sink"/>; <paramref name="storePath"/> is the SQLite file when the sink is one.</summary>
@@ -57,11 +58,13 @@ internal sealed class SessionWriter : IAsyncDisposable, ISideRowSource
         StorePath = storePath is null ? string.Empty : SideRowSources.FullPath(storePath);
         _rejectedFile = storePath is null ? null : new RejectedRowsFile(storePath);
         _detached.SetResult();
-        _loop = Task.Run(RunAsync);
         if (_sqlite is not null && storePath is not null)
         {
+            // Before the loop starts: attached to a running pipeline, the loop never takes the gate the span writer needs.
             SideRowSources.Register(this);
         }
+
+        _loop = Task.Run(RunAsync);
     }
 
     /// <inheritdoc />
@@ -94,6 +97,9 @@ internal sealed class SessionWriter : IAsyncDisposable, ISideRowSource
 
     /// <summary>The span writer's number of the last transaction that committed rows of this writer (0: none).</summary>
     internal long LastSharedTransaction => Interlocked.Read(ref _lastSharedTransaction);
+
+    /// <summary>Rounds this writer committed on its own connection (not the span writer's).</summary>
+    internal long OwnCommits => Interlocked.Read(ref _ownCommits);
 
     /// <summary>Queues one row (or <see cref="SessionEnd"/>).</summary>
     internal void Enqueue(object write)
@@ -331,6 +337,13 @@ internal sealed class SessionWriter : IAsyncDisposable, ISideRowSource
                 return;
             }
 
+            if (Volatile.Read(ref _group) is not null)
+            {
+                // Attached while waiting. (Attached in the instant after this check, the span writer finds the gate taken
+                // and skips this writer for one batch: the rows then commit in the next one.)
+                continue;
+            }
+
             await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -343,6 +356,7 @@ internal sealed class SessionWriter : IAsyncDisposable, ISideRowSource
                 if (round.Items.Count > 0)
                 {
                     await CommitAloneAsync(round).ConfigureAwait(false);
+                    Interlocked.Increment(ref _ownCommits);
                     Finish(round);
                 }
             }

@@ -118,12 +118,16 @@ internal sealed class BatchWriter
             return false;
         }
 
+        // Looked at before the spans are taken: every span queued before these side rows is then in this round (the
+        // rows never commit ahead of the spans recorded before them; a program's span and the session row it records
+        // next share a transaction unless the batch is full).
+        bool sideRowsWaiting = _sink?.HasSideRows ?? false;
         int live = TakeLive();
         int replayed = _replay is null ? 0 : _replay.Take(_batch, live, _batchSize, _sink);
         int count = live + replayed;
         bool moreWaiting = count == _batchSize && HasWork();
         // Side rows (session rows of the same file) commit with the spans, or in a round of their own when there are none.
-        bool sideRows = count == 0 && (_sink?.HasSideRows ?? false);
+        bool sideRows = count == 0 && sideRowsWaiting;
         bool committed = (count == 0 && !sideRows) || Commit(live, replayed);
 
         foreach (FlushBarrier barrier in _barriers)
