@@ -206,7 +206,7 @@ internal sealed class SessionWriter : IAsyncDisposable, ISideRowSource
         }
 
         _staged = round;
-        return round.Rows.Count;
+        return round.Items.Count;
     }
 
     /// <inheritdoc />

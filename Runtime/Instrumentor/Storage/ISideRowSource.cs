@@ -32,7 +32,7 @@ internal interface ISideRowSource
     /// aside by the source (never thrown): only a failure of the store itself may throw, after the source took its
     /// rows back (the span batch is then retried with them).
     /// </summary>
-    /// <returns>How many rows were written.</returns>
+    /// <returns>How many queued items (rows, and markers such as flushes) it took: 0 when it could take none now.</returns>
     int Stage(SqliteConnection connection, SqliteTransaction transaction);
 
     /// <summary>The transaction of the last <see cref="Stage"/> committed. Must not throw.</summary>

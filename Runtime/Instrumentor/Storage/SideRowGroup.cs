@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 
@@ -14,10 +15,14 @@ internal sealed class SideRowGroup
 {
     private const string Savepoint = "side_rows";
     private readonly object _lock = new();
-    private readonly List<(ISideRowSource Source, int Rows)> _staged = new();
+    private readonly List<(ISideRowSource Source, int Items)> _staged = new();
     private ISideRowSource[] _sources = Array.Empty<ISideRowSource>();
     private Action _wake = static () => { };
     private long _transactions;
+
+    // After a round in which sources said they had rows but none could be taken (a source busy handing over, or
+    // failing): the writer does not come back for them before this time, rather than commit empty transactions in a loop.
+    private long _quietUntil;
     private bool _warned;
 
     internal SideRowGroup(string storePath) => StorePath = SideRowSources.FullPath(storePath);
@@ -30,6 +35,11 @@ internal sealed class SideRowGroup
     {
         get
         {
+            if (Stopwatch.GetTimestamp() < Volatile.Read(ref _quietUntil))
+            {
+                return false;
+            }
+
             foreach (ISideRowSource source in Volatile.Read(ref _sources))
             {
                 if (source.HasPending)
@@ -116,6 +126,8 @@ internal sealed class SideRowGroup
     internal void Stage(SqliteConnection connection, SqliteTransaction transaction)
     {
         _staged.Clear();
+        bool pending = false;
+        int taken = 0;
         foreach (ISideRowSource source in Volatile.Read(ref _sources))
         {
             if (!source.HasPending)
@@ -123,6 +135,7 @@ internal sealed class SideRowGroup
                 continue;
             }
 
+            pending = true;
             transaction.Save(Savepoint);
             int rows;
             try
@@ -150,6 +163,12 @@ internal sealed class SideRowGroup
 
             transaction.Release(Savepoint);
             _staged.Add((source, rows));
+            taken += rows;
+        }
+
+        if (pending && taken == 0)
+        {
+            Volatile.Write(ref _quietUntil, Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20));
         }
     }
 
@@ -157,9 +176,9 @@ internal sealed class SideRowGroup
     internal void Committed(int spans)
     {
         long transaction = Interlocked.Increment(ref _transactions);
-        foreach ((ISideRowSource source, int rows) in _staged)
+        foreach ((ISideRowSource source, int items) in _staged)
         {
-            source.Committed(new SideRowCommit(transaction, spans, rows));
+            source.Committed(new SideRowCommit(transaction, spans, items));
         }
 
         _staged.Clear();
