@@ -15,6 +15,17 @@ internal sealed class SessionDiagnostics : EventSource
     [Event(2, Level = EventLevel.Warning, Message = "A session hook threw: {0}")]
     private void HookFailedEvent(string error) => WriteEvent(2, error);
 
+    [Event(3, Level = EventLevel.Error, Message = "{0} session rows were refused by the store and set aside ({1}): {2}")]
+    private void RowsRejectedEvent(int rows, string where, string error) => WriteEvent(3, rows, where, error);
+
+    internal static void RowsRejected(int rows, Exception reason, string? savedTo)
+    {
+        if (Log.IsEnabled())
+        {
+            Log.RowsRejectedEvent(rows, savedTo ?? "not saved", reason.GetType().Name + ": " + reason.Message);
+        }
+    }
+
     internal static void WriteFailed(Exception ex)
     {
         if (Log.IsEnabled())

@@ -59,7 +59,7 @@ public sealed class SessionTracer : IAsyncDisposable
         ISessionSink sink = options.CollectorUri is Uri uri
             ? new HttpSessionSink(uri, options.ApiKey)
             : new SqliteSessionSink(options.DatabasePath);
-        _writer = new SessionWriter(sink, options.MaxBatchSize);
+        _writer = new SessionWriter(sink, options.MaxBatchSize, options.CollectorUri is null ? options.DatabasePath : null);
         Hooks = new SessionHooks();
         TracerRegistry.Add(this);
     }
@@ -87,6 +87,9 @@ public sealed class SessionTracer : IAsyncDisposable
 
     /// <summary>The last write failure, or <see langword="null"/>.</summary>
     public string? LastWriteError => _writer.LastError;
+
+    /// <summary>The writer (tests: whether the span writer drains it, what it set aside).</summary>
+    internal SessionWriter Writer => _writer;
 
     /// <summary>Hooks that threw.</summary>
     public long HookFailures => Hooks.Failures;

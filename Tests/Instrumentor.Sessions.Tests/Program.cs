@@ -8,12 +8,18 @@ namespace Instrumentor.Sessions.Tests;
 
 /// <summary>
 /// Run as <c>dotnet Instrumentor.Sessions.Tests.dll write-sessions DB COUNT PREFIX GOFILE</c>, the test assembly is one
-/// of the writers of <see cref="Storage.ManyWritersTests"/>: it waits for GOFILE, then records COUNT sessions.
+/// of the writers of <see cref="Storage.ManyWritersTests"/>: it waits for GOFILE, then records COUNT sessions. As
+/// <c>exit-without-flush DB COUNT</c> it is the child of <see cref="Storage.SessionWriterTests"/>'s exit test.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length == 3 && args[0] == "exit-without-flush")
+        {
+            return await Storage.ExitWithoutFlush.RunAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        }
+
         if (args.Length != 5 || args[0] != "write-sessions")
         {
             Console.Error.WriteLine("usage: write-sessions DB COUNT PREFIX GOFILE (the test runner loads this assembly itself)");

@@ -39,6 +39,19 @@ internal sealed class SessionBatch
         }
     }
 
+    /// <summary>Every write of the batch, one by one, in the order they are applied (what <see cref="Add"/> takes).</summary>
+    internal IEnumerable<object> Rows()
+    {
+        foreach (ExperimentRow r in Experiments) { yield return r; }
+        foreach (SystemRow r in Systems) { yield return r; }
+        foreach (SystemVersionRow r in SystemVersions) { yield return r; }
+        foreach (SessionRow r in Sessions) { yield return r; }
+        foreach (TimestepRow r in Timesteps) { yield return r; }
+        foreach (EventRow r in Events) { yield return r; }
+        foreach (MessageRow r in Messages) { yield return r; }
+        foreach (string id in SessionEnds) { yield return new SessionEnd(id); }
+    }
+
     internal void AddRange(SessionBatch other)
     {
         Experiments.AddRange(other.Experiments);

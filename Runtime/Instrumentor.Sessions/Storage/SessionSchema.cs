@@ -116,6 +116,13 @@ internal static class SessionSchema
     internal static void Migrate(SqliteConnection connection)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        Migrate(connection, transaction);
+        transaction.Commit();
+    }
+
+    /// <summary>As <see cref="Migrate(SqliteConnection)"/>, inside <paramref name="transaction"/> (the span writer's, when it writes session rows).</summary>
+    internal static void Migrate(SqliteConnection connection, SqliteTransaction transaction)
+    {
         Execute(connection, transaction, Components);
         int version = ReadVersion(connection, transaction);
         if (version > CurrentVersion)
@@ -138,8 +145,6 @@ internal static class SessionSchema
             set.Parameters.AddWithValue("$v", CurrentVersion);
             set.ExecuteNonQuery();
         }
-
-        transaction.Commit();
     }
 
     internal static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -45,10 +46,95 @@ internal sealed class SqliteSessionSink : ISessionSink
 
     private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 
+    /// <summary>
+    /// As <see cref="Write"/>, but a row the store refuses for its content (a constraint, a value too big) does not fail
+    /// the batch: it is added to <paramref name="setAside"/> and the rest commits (see <see cref="ApplyGuarded"/>).
+    /// </summary>
+    internal WriteResult WriteGuarded(SessionBatch batch, List<RejectedRow> setAside, CancellationToken cancellationToken = default)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int before = setAside.Count;
+            try
+            {
+                _connection ??= SessionStoreConnection.Open(_path);
+                using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+                WriteResult result = ApplyGuarded(_connection, transaction, batch, setAside);
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && attempt < MaxBusyAttempts)
+            {
+                setAside.RemoveRange(before, setAside.Count - before);
+                Interlocked.Increment(ref BusyRetries);
+                Thread.Sleep(Math.Min(1000, 10 << Math.Min(attempt, 6)) + Random.Shared.Next(10));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch
+            {
+                setAside.RemoveRange(before, setAside.Count - before);
+                throw;
+            }
+        }
+    }
+
     /// <summary>Writes <paramref name="batch"/> in one transaction of <paramref name="connection"/>.</summary>
     internal static WriteResult Apply(SqliteConnection connection, SessionBatch batch)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        WriteResult result = ApplyRows(connection, transaction, batch);
+        transaction.Commit();
+        return result;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="batch"/> inside <paramref name="transaction"/>, guarded per row: when the batch fails for
+    /// its content (<see cref="SinkFailure.IsStoreFailure"/> says the store is fine), it is rolled back to a savepoint
+    /// and written again row by row, each behind its own savepoint; a row that still fails goes to
+    /// <paramref name="setAside"/>. Only a failure of the store itself throws.
+    /// </summary>
+    internal static WriteResult ApplyGuarded(SqliteConnection connection, SqliteTransaction transaction, SessionBatch batch, List<RejectedRow> setAside)
+    {
+        transaction.Save("session_rows");
+        try
+        {
+            WriteResult all = ApplyRows(connection, transaction, batch);
+            transaction.Release("session_rows");
+            return all;
+        }
+        catch (Exception ex) when (!SinkFailure.IsStoreFailure(ex))
+        {
+            transaction.Rollback("session_rows");
+            transaction.Release("session_rows");
+        }
+
+        int inserted = 0, duplicate = 0;
+        foreach (object row in batch.Rows())
+        {
+            var one = new SessionBatch();
+            one.Add(row);
+            transaction.Save("session_row");
+            try
+            {
+                WriteResult result = ApplyRows(connection, transaction, one);
+                transaction.Release("session_row");
+                inserted += result.SessionsInserted;
+                duplicate += result.SessionsDuplicate;
+            }
+            catch (Exception ex) when (!SinkFailure.IsStoreFailure(ex))
+            {
+                transaction.Rollback("session_row");
+                transaction.Release("session_row");
+                setAside.Add(new RejectedRow(row, ex));
+            }
+        }
+
+        return new WriteResult(inserted, duplicate);
+    }
+
+    /// <summary>Writes <paramref name="batch"/> inside <paramref name="transaction"/>, all or nothing (an exception leaves a partial write: roll back).</summary>
+    internal static WriteResult ApplyRows(SqliteConnection connection, SqliteTransaction transaction, SessionBatch batch)
+    {
         int inserted = 0, duplicate = 0;
 
         if (batch.Experiments.Count > 0)
@@ -152,7 +238,6 @@ internal sealed class SqliteSessionSink : ISessionSink
             }
         }
 
-        transaction.Commit();
         return new WriteResult(inserted, duplicate);
     }
 

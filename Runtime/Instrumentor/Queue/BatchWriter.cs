@@ -118,11 +118,17 @@ internal sealed class BatchWriter
             return false;
         }
 
+        // Looked at before the spans are taken: every span queued before these side rows is then in this round (the
+        // rows never commit ahead of the spans recorded before them; a program's span and the session row it records
+        // next share a transaction unless the batch is full).
+        bool sideRowsWaiting = _sink?.HasSideRows ?? false;
         int live = TakeLive();
         int replayed = _replay is null ? 0 : _replay.Take(_batch, live, _batchSize, _sink);
         int count = live + replayed;
         bool moreWaiting = count == _batchSize && HasWork();
-        bool committed = count == 0 || Commit(live, replayed);
+        // Side rows (session rows of the same file) commit with the spans, or in a round of their own when there are none.
+        bool sideRows = count == 0 && sideRowsWaiting;
+        bool committed = (count == 0 && !sideRows) || Commit(live, replayed);
 
         foreach (FlushBarrier barrier in _barriers)
         {
@@ -137,7 +143,7 @@ internal sealed class BatchWriter
             }
         }
 
-        bool didWork = count > 0 || _barriers.Count > 0;
+        bool didWork = count > 0 || sideRows || _barriers.Count > 0;
         _barriers.Clear();
         _replay?.PassBarriers();
         WarnOnDepth();
@@ -151,6 +157,11 @@ internal sealed class BatchWriter
                 // time, taking the queue's lock in lock-step with them (and being woken again each time it finds the
                 // queue empty), which costs every monitored call far more than the enqueue itself. Let records gather
                 // for a moment instead, without announcing a sleep (producers then never pay for a wake-up).
+                Thread.Sleep(s_coalesceDelay);
+            }
+            else if (sideRows && !_stopRequested)
+            {
+                // The same for side rows arriving one at a time: a transaction each would be the store's cost, not theirs.
                 Thread.Sleep(s_coalesceDelay);
             }
 
@@ -170,7 +181,8 @@ internal sealed class BatchWriter
     }
 
     private bool HasWork() =>
-        _queue.Errors.Count > 0 || _queue.Normal.HasPublished || _queue.Overflow.Count > 0 || (_replay?.HasPending ?? false);
+        _queue.Errors.Count > 0 || _queue.Normal.HasPublished || _queue.Overflow.Count > 0 || (_replay?.HasPending ?? false)
+        || (_sink?.HasSideRows ?? false);
 
     /// <summary>Takes errors first, then normal, then overflowed records; barriers are passed after the commit.</summary>
     private int TakeLive()
@@ -331,7 +343,7 @@ internal sealed class BatchWriter
             {
                 SetAside(start, live, failure);
             }
-            else
+            else if (length > 1)
             {
                 // Left half first: parts commit in batch order, so replay checkpoints only ever move forward.
                 int half = length / 2;

@@ -81,7 +81,7 @@ internal sealed class Pipeline
         {
             // The store commits and acknowledges the queue; each exporter then reads what it committed (the outbox).
             // Retention keeps what an exporter has not sent yet.
-            sink = new SqliteSpanSink(path, options.ServiceName) { ExportCursors = names };
+            sink = new SqliteSpanSink(path, options.ServiceName) { ExportCursors = names, SideRows = new SideRowGroup(path) };
             foreach (HttpExporterOptions exporter in configured)
             {
                 exporters.Add(new Export.HttpExporter(exporter, path, ProcessSystemInfo.For(options.ServiceName)));
@@ -192,6 +192,12 @@ internal sealed class Pipeline
 
             _writer = writer;
             writer.Start();
+            if (_sink is SqliteSpanSink { SideRows: { } sideRows })
+            {
+                // Session rows of the same file are committed by this writer from now on (see ISideRowSource).
+                sideRows.SetWake(_signal.WakeIfSleeping);
+                SideRowSources.Open(sideRows);
+            }
             lock (_earlyLock)
             {
                 Volatile.Write(ref _queue, queue);
@@ -305,6 +311,12 @@ internal sealed class Pipeline
             writer.Abandon();
             SelfDiagnostics.Error($"the trace writer did not finish its commit to '{_sink?.Name}' within the shutdown budget ({timeout}); " +
                 "the records of that batch are lost (counted), queued ones are saved to the spool if there is one.");
+        }
+
+        if (_sink is SqliteSpanSink { SideRows: { } sideRows })
+        {
+            // The writer committed the side rows queued before the stop; what comes later its sources write themselves.
+            SideRowSources.Close(sideRows);
         }
 
         (long saved, long lost) = SaveRemaining(queue, deadline);

@@ -17,6 +17,12 @@ internal interface ISpanSink : IDisposable
     /// </summary>
     void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint);
 
+    /// <summary>
+    /// Whether side rows (see <see cref="ISideRowSource"/>) wait to be committed: the writer then commits a round even
+    /// without spans. Only the SQLite store has any.
+    /// </summary>
+    bool HasSideRows => false;
+
     /// <summary>The replay checkpoint stored for the spool generation <paramref name="fileId"/>, if any.</summary>
     long? ReadCheckpoint(string fileId);
 

@@ -63,6 +63,15 @@ internal sealed class SqliteSpanSink : ISpanSink
     /// </summary>
     internal IReadOnlyList<string> ExportCursors { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The side-row sources (session rows) committed inside this store's span transactions: set on the sink of a
+    /// pipeline, so a process's spans and session rows share one writer, one connection and one transaction a batch.
+    /// </summary>
+    internal SideRowGroup? SideRows { get; init; }
+
+    /// <inheritdoc />
+    public bool HasSideRows => SideRows?.HasPending ?? false;
+
     /// <inheritdoc />
     public void Write(ReadOnlySpan<SpanRecord> batch, SpoolCheckpoint? checkpoint)
     {
@@ -101,13 +110,17 @@ internal sealed class SqliteSpanSink : ISpanSink
                 command.ExecuteNonQuery();
             }
 
+            SideRows?.Stage(connection, transaction);
             transaction.Commit();
         }
         catch
         {
+            SideRows?.RolledBack();
             Abandon();
             throw;
         }
+
+        SideRows?.Committed(batch.Length);
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ namespace Instrumentor.Benchmarks.Benchmarks;
 /// reported per event, so 1 s / Mean = events per second. <c>Chat*</c>: one <c>GetResponseAsync</c> through a chat
 /// client that answers at once (so only the middleware is measured): bare, through <c>UseInstrumentor</c> inside a
 /// session (event + span), and outside any session (span only). The [Monitor] pipeline of this process writes the
-/// spans to its own temp file.
+/// spans to its own temp file; <see cref="RecordEventsAndFlushSameStore"/> records the same events into that file,
+/// where the span writer commits them inside its own transactions.
 /// </summary>
 [MemoryDiagnoser]
 public class SessionBenchmarks
@@ -24,6 +25,7 @@ public class SessionBenchmarks
     private static readonly List<ChatMessage> s_messages = [new(ChatRole.User, "hi")];
     private string? _directory;
     private SessionTracer? _tracer;
+    private SessionTracer? _sameStoreTracer;
     private SessionScope? _session;
     private IChatClient? _bare;
     private IChatClient? _instrumented;
@@ -37,6 +39,13 @@ public class SessionBenchmarks
         var options = new SessionTracerOptions { DatabasePath = Path.Combine(_directory, "traces.db") };
         options.Prices["bench-model"] = new ModelPrice(2.5m, 10m);
         _tracer = new SessionTracer(options);
+
+        // A tracer of the pipeline's own file: its rows are committed by the span writer, in its transactions.
+        RecordQueue.EnsureStarted();
+        Monitoring.FlushAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        var same = new SessionTracerOptions { DatabasePath = Path.Combine(_directory, "spans.db") };
+        same.Prices["bench-model"] = new ModelPrice(2.5m, 10m);
+        _sameStoreTracer = new SessionTracer(same);
         _bare = new InstantChatClient();
         _instrumented = new InstantChatClient().AsBuilder().UseInstrumentor(_tracer).Build();
     }
@@ -45,6 +54,7 @@ public class SessionBenchmarks
     public void Cleanup()
     {
         _tracer!.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _sameStoreTracer!.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Monitoring.Shutdown(TimeSpan.FromSeconds(5));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory!, recursive: true);
@@ -61,9 +71,14 @@ public class SessionBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
-    public async Task RecordEventsAndFlush()
+    public Task RecordEventsAndFlush() => RecordAndFlush(_tracer!);
+
+    /// <summary>As <see cref="RecordEventsAndFlush"/>, into the file the span pipeline writes: the span writer commits them.</summary>
+    [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
+    public Task RecordEventsAndFlushSameStore() => RecordAndFlush(_sameStoreTracer!);
+
+    private static async Task RecordAndFlush(SessionTracer tracer)
     {
-        SessionTracer tracer = _tracer!;
         await using SessionScope session = await tracer.StartSessionAsync();
         for (int i = 0; i < EventsPerInvoke; i++)
         {
