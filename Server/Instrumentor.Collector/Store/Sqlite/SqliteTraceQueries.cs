@@ -61,12 +61,12 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         {
             // One snapshot: the index, its cursor and the rows after it agree.
             using SqliteTransaction snapshot = connection.BeginTransaction(deferred: true);
-            if (Search.IndexedSearch.IndexedThrough(connection, snapshot, match) is { } through)
+            if (Search.IndexedSearch.Candidates(connection, snapshot, match) is ({ } through, { } candidates))
             {
                 fromIndex = true;
                 // Three parts, each the newest limit + 1 of its rows: the candidates up to the cursor whose text matches,
                 // the rows after the cursor (as the scan would match them), and the spans of processes whose name matches.
-                using (SqliteCommand indexed = PageCommand(connection, snapshot, filter, siteIds, null, Search.TextSource.Indexed(match, through)))
+                using (SqliteCommand indexed = PageCommand(connection, snapshot, filter, siteIds, null, Search.TextSource.Indexed(candidates)))
                 {
                     items.AddRange(ReadSpans(connection, indexed));
                 }
@@ -435,11 +435,11 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         var sql = new StringBuilder($"SELECT {SpanRows.Columns} FROM ");
-        if (source.Match is { } match)
+        if (source.Candidates is { } candidates)
         {
             // The candidates first (CROSS JOIN keeps them the outer loop), each row fetched by its id.
-            sql.Append(Search.SearchIndex.Table).Append(" f CROSS JOIN span s ON s.id = f.rowid");
-            command.Parameters.AddWithValue("$match", match);
+            sql.Append("json_each($candidates) f CROSS JOIN span s ON s.id = f.value");
+            command.Parameters.AddWithValue("$candidates", candidates);
         }
         else
         {
@@ -457,12 +457,6 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         }
 
         sql.Append(" WHERE 1 = 1");
-        if (source.Match is not null)
-        {
-            sql.Append(" AND f.").Append(Search.SearchIndex.Table).Append(" MATCH $match AND f.rowid <= $through");
-            command.Parameters.AddWithValue("$through", source.Through);
-        }
-
         if (source.After is { } after)
         {
             sql.Append(" AND s.id > $after");
@@ -500,7 +494,7 @@ internal sealed class SqliteTraceQueries : ITraceQueries
             command.Parameters.AddWithValue("$q", "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
             sql.Append(" AND (s.data LIKE $q ESCAPE '\\' OR s.exception LIKE $q ESCAPE '\\'");
             // The index's candidates are matched by their text only: the spans of matching processes are a part of their own.
-            if (searchSites is { Count: > 0 } && source.Match is null)
+            if (searchSites is { Count: > 0 } && source.Candidates is null)
             {
                 sql.Append(" OR s.site_id IN (").AppendJoin(',', searchSites).Append(')');
             }

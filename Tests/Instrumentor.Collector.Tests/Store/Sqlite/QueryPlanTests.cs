@@ -67,7 +67,7 @@ public class QueryPlanTests
     {
         var filter = new SpanFilter { Search = "customer-4242", Status = "ERR", Process = "Shop.PricingService.PriceOrder" };
 
-        string indexed = string.Join("\n", _queries.ExplainSpans(filter, TextSource.Indexed("\"cus\"", 100)));
+        string indexed = string.Join("\n", _queries.ExplainSpans(filter, TextSource.Indexed("[1,2,3]")));
         string tail = string.Join("\n", _queries.ExplainSpans(filter, TextSource.Tail(100)));
 
         indexed.ShouldContain("VIRTUAL TABLE INDEX", Case.Sensitive, indexed);

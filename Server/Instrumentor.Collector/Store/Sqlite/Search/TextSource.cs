@@ -5,17 +5,16 @@ namespace Instrumentor.Collector.Store.Sqlite.Search;
 /// filter), the search index's candidates up to its cursor (<see cref="Indexed"/>), or the rows after the cursor
 /// (<see cref="After"/>).
 /// </summary>
-/// <param name="Match">The FTS5 query of the candidates (<see cref="SearchTerms"/>), or null.</param>
-/// <param name="Through">The index's cursor, with <paramref name="Match"/>.</param>
+/// <param name="Candidates">The row ids the index found (a JSON array, <see cref="IndexedSearch.Candidates"/>), or null.</param>
 /// <param name="After">Only rows with a higher row id, or null.</param>
-internal readonly record struct TextSource(string? Match, long Through, long? After)
+internal readonly record struct TextSource(string? Candidates, long? After)
 {
     /// <summary>Every row of the span table, through its indexes (as without the search index).</summary>
     public static TextSource Scan => default;
 
-    /// <summary>The rows of the index's candidates for <paramref name="match"/>, up to <paramref name="through"/>.</summary>
-    public static TextSource Indexed(string match, long through) => new(match, through, null);
+    /// <summary>The rows of the index's candidates (a JSON array of row ids).</summary>
+    public static TextSource Indexed(string candidates) => new(candidates, null);
 
     /// <summary>The rows after the index's cursor.</summary>
-    public static TextSource Tail(long through) => new(null, 0, through);
+    public static TextSource Tail(long through) => new(null, through);
 }
