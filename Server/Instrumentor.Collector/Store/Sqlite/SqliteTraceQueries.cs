@@ -79,33 +79,33 @@ internal sealed class SqliteTraceQueries : ITraceQueries
                 List<long>? bySite = searchSites is not { Count: > 0 } ? null : siteIds is null ? searchSites : searchSites.Intersect(siteIds).ToList();
                 if (bySite is { Count: > 0 })
                 {
-                    Pages(connection, snapshot, filter with { Search = null }, bySite, null, Search.TextSource.Scan, items);
+                    Pages(connection, snapshot, filter with { Search = null }, bySite, null, items);
                 }
 
                 return Trim(items, filter.Limit);
             }
         }
 
-        Pages(connection, null, filter, siteIds, searchSites, Search.TextSource.Scan, items);
+        Pages(connection, null, filter, siteIds, searchSites, items);
         return Trim(items, filter.Limit);
     }
 
     // The page of filter over siteIds: one ordered index range per site, merged, each staying a SEARCH on span_site_ts,
     // or one query over the time index when there are many sites (or none asked).
     private void Pages(SqliteConnection connection, SqliteTransaction? transaction, SpanFilter filter, List<long>? siteIds, List<long>? searchSites,
-        Search.TextSource source, List<SpanItem> items)
+        List<SpanItem> items)
     {
         if (siteIds is not null && siteIds.Count <= MaxMergedSites)
         {
             foreach (long site in siteIds)
             {
-                using SqliteCommand command = PageCommand(connection, transaction, filter, [site], searchSites, source);
+                using SqliteCommand command = PageCommand(connection, transaction, filter, [site], searchSites, Search.TextSource.Scan);
                 items.AddRange(ReadSpans(connection, command));
             }
         }
         else
         {
-            using SqliteCommand command = PageCommand(connection, transaction, filter, siteIds, searchSites, source);
+            using SqliteCommand command = PageCommand(connection, transaction, filter, siteIds, searchSites, Search.TextSource.Scan);
             items.AddRange(ReadSpans(connection, command));
         }
     }
