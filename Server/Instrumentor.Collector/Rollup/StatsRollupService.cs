@@ -7,8 +7,9 @@ using Instrumentor.Collector.Store;
 namespace Instrumentor.Collector.Rollup;
 
 /// <summary>
-/// Keeps the store's per-minute stats rollups up to date (<c>/api/stats</c> over long ranges reads them): every second,
-/// folds the spans stored since the last fold, in steps of <see cref="Step"/> spans through the store's one writer,
+/// Keeps the store's per-minute stats rollups (<c>/api/stats</c> over long ranges reads them) and its text search index
+/// (<c>q</c> of <c>/api/spans</c>) up to date: every second, folds the spans stored since the last fold, in steps of
+/// <see cref="Step"/> (<see cref="SearchStep"/> for the index) spans through the store's one writer,
 /// so a large backlog (the first start on a big file) is worked off between ingest batches instead of before them.
 /// </summary>
 internal sealed class StatsRollupService : IDisposable
@@ -30,17 +31,29 @@ internal sealed class StatsRollupService : IDisposable
     /// <summary>Starts folding now and then every interval until disposed.</summary>
     public void Start() => _loop = Task.Run(LoopAsync);
 
-    /// <summary>Folds everything stored so far (tests; the loop does the same in the background).</summary>
+    /// <summary>
+    /// Spans added to the text search index per writer turn: an FTS5 trigram insert costs tens of microseconds a span
+    /// (far more than the stats fold), so its turns are smaller, and ingest batches get the writer between them.
+    /// </summary>
+    internal const int SearchStep = 5_000;
+
+    /// <summary>
+    /// Folds everything stored so far into the rollups and the search index (tests; the loop does the same in the
+    /// background); returns how many spans the stats fold passed. The two take turns, so a long search backlog (the
+    /// first start on a large store) does not hold the stats back.
+    /// </summary>
     public async Task<long> FoldAllAsync(CancellationToken cancellationToken)
     {
         long total = 0;
-        int folded;
+        bool more;
         do
         {
-            folded = await _writer.RunAsync(store => store.FoldStats(Step), cancellationToken).ConfigureAwait(false);
+            int folded = await _writer.RunAsync(store => store.FoldStats(Step), cancellationToken).ConfigureAwait(false);
+            int indexed = await _writer.RunAsync(store => store.FoldSearch(SearchStep), cancellationToken).ConfigureAwait(false);
             total += folded;
+            more = folded == Step || indexed == SearchStep;
         }
-        while (folded == Step);
+        while (more);
         return total;
     }
 

@@ -72,6 +72,12 @@ internal interface ITraceStore : IDisposable
     /// </summary>
     int FoldStats(int limit) => 0;
 
+    /// <summary>
+    /// Adds up to <paramref name="limit"/> spans stored since the last fold to the text search index (writer thread);
+    /// returns how many it passed. A store without one (PostgreSQL indexes on insert) folds nothing.
+    /// </summary>
+    int FoldSearch(int limit) => 0;
+
     /// <summary>The read side.</summary>
     ITraceQueries Queries { get; }
 

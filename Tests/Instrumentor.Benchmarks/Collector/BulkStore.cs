@@ -14,7 +14,11 @@ internal static class BulkStore
     private const int Chunk = 1_000_000;
 
     /// <summary>Appends <paramref name="spans"/> spans spread evenly over [end - window, end].</summary>
-    public static void Fill(string path, long spans, DateTimeOffset end, TimeSpan window, bool analyze = true)
+    /// <remarks>
+    /// With <paramref name="customers"/>, each span also has a value <c>customer-N</c> (N = row % 100,000), so a text
+    /// search has a rare term (<c>customer-4242</c>: 11 values, 110 spans in 1,000,000) next to ones every span has.
+    /// </remarks>
+    public static void Fill(string path, long spans, DateTimeOffset end, TimeSpan window, bool analyze = true, bool customers = false)
     {
         using (var sink = new SqliteSpanSink(path, "bench"))
         {
@@ -50,7 +54,8 @@ internal static class BulkStore
                        printf('%016x%016x', $start + CAST((i - i % 4) * $step AS INTEGER), i - i % 4), printf('%016x', i * 2654435761 % 9223372036854775807),
                        CASE WHEN i % 4 = 0 THEN NULL ELSE printf('%016x', (i - i % 4) * 2654435761 % 9223372036854775807) END,
                        CASE WHEN i % 100 = 7 THEN 'ERR' ELSE 'OK' END, 420000, 12,
-                       '[{"n":"quantity","v":"3"},{"n":"result","o":1,"v":"44.00"}]',
+                       CASE WHEN $customers THEN '[{"n":"quantity","v":"3"},{"n":"customer","v":"customer-' || (($first + i) % 100000) || '"},{"n":"result","o":1,"v":"44.00"}]'
+                            ELSE '[{"n":"quantity","v":"3"},{"n":"result","o":1,"v":"44.00"}]' END,
                        CASE WHEN i % 100 = 7 THEN 'System.InvalidOperationException: bench' ELSE NULL END
                 FROM n;
                 """;
@@ -59,6 +64,7 @@ internal static class BulkStore
             insert.Parameters.AddWithValue("$first", first);
             insert.Parameters.AddWithValue("$start", startUs);
             insert.Parameters.AddWithValue("$step", stepUs);
+            insert.Parameters.AddWithValue("$customers", customers);
             insert.ExecuteNonQuery();
             transaction.Commit();
             if (spans > Chunk)

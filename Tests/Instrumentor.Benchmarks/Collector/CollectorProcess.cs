@@ -47,9 +47,17 @@ internal sealed class CollectorProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>serve --db <paramref name="database"/></c> and waits until <c>/healthz</c> answers 200.</summary>
-    public static async Task<CollectorProcess> StartAsync(string database, params string[] extraArguments)
+    /// <remarks>
+    /// The environment variable <c>INSTRUMENTOR_BENCH_COLLECTOR</c> names another build of the collector
+    /// (<c>Instrumentor.Collector.dll</c>) to start instead, e.g. the one before a change, to measure both in one session.
+    /// </remarks>
+    public static Task<CollectorProcess> StartAsync(string database, params string[] extraArguments) =>
+        StartWithAsync(Environment.GetEnvironmentVariable("INSTRUMENTOR_BENCH_COLLECTOR") is { Length: > 0 } other ? other : null, database, extraArguments);
+
+    /// <summary>Starts the collector assembly <paramref name="collectorAssembly"/> (null: this repository's Release build).</summary>
+    public static async Task<CollectorProcess> StartWithAsync(string? collectorAssembly, string database, params string[] extraArguments)
     {
-        string collector = typeof(CollectorProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        string collector = collectorAssembly ?? typeof(CollectorProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "CollectorAssembly").Value!;
         if (!File.Exists(collector))
         {

@@ -38,8 +38,15 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     }
 
     /// <inheritdoc />
-    public (IReadOnlyList<SpanItem> Items, bool HasMore) Spans(SpanFilter filter)
+    public (IReadOnlyList<SpanItem> Items, bool HasMore) Spans(SpanFilter filter) => Spans(filter, useSearchIndex: true, out _);
+
+    /// <summary>
+    /// A page of spans. With a text filter, the search index (<see cref="Search.SearchIndex"/>) answers when it can:
+    /// fromIndex tells whether it did (tests compare both paths).
+    /// </summary>
+    internal (IReadOnlyList<SpanItem> Items, bool HasMore) Spans(SpanFilter filter, bool useSearchIndex, out bool fromIndex)
     {
+        fromIndex = false;
         using SqliteConnection connection = Open();
         _sites.Refresh(connection);
         List<long>? siteIds = _sites.Matching(filter.Process, filter.Service);
@@ -50,25 +57,75 @@ internal sealed class SqliteTraceQueries : ITraceQueries
 
         List<long>? searchSites = filter.Search is { } q ? _sites.MatchingLike(q) : null;
         var items = new List<SpanItem>(filter.Limit + 1);
+        if (useSearchIndex && filter.Search is { } term && Search.SearchTerms.MatchOf(term) is { } match)
+        {
+            // One snapshot: the index, its cursor and the rows after it agree.
+            using SqliteTransaction snapshot = connection.BeginTransaction(deferred: true);
+            if (Search.IndexedSearch.Candidates(connection, snapshot, match) is ({ } through, { } candidates))
+            {
+                fromIndex = true;
+                // Three parts, each the newest limit + 1 of its rows: the candidates up to the cursor whose text matches,
+                // the rows after the cursor (as the scan would match them), and the spans of processes whose name matches.
+                using (SqliteCommand indexed = PageCommand(connection, snapshot, filter, siteIds, null, Search.TextSource.Indexed(candidates)))
+                {
+                    items.AddRange(ReadSpans(connection, indexed));
+                }
+
+                using (SqliteCommand tail = PageCommand(connection, snapshot, filter, siteIds, searchSites, Search.TextSource.Tail(through)))
+                {
+                    items.AddRange(ReadSpans(connection, tail));
+                }
+
+                List<long>? bySite = searchSites is not { Count: > 0 } ? null : siteIds is null ? searchSites : searchSites.Intersect(siteIds).ToList();
+                if (bySite is { Count: > 0 })
+                {
+                    Pages(connection, snapshot, filter with { Search = null }, bySite, null, items);
+                }
+
+                return Trim(items, filter.Limit);
+            }
+        }
+
+        Pages(connection, null, filter, siteIds, searchSites, items);
+        return Trim(items, filter.Limit);
+    }
+
+    // The page of filter over siteIds: one ordered index range per site, merged, each staying a SEARCH on span_site_ts,
+    // or one query over the time index when there are many sites (or none asked).
+    private void Pages(SqliteConnection connection, SqliteTransaction? transaction, SpanFilter filter, List<long>? siteIds, List<long>? searchSites,
+        List<SpanItem> items)
+    {
         if (siteIds is not null && siteIds.Count <= MaxMergedSites)
         {
-            // One ordered index range per site, merged: each stays a SEARCH on span_site_ts.
             foreach (long site in siteIds)
             {
-                items.AddRange(SpansPage(connection, filter, [site], searchSites));
+                using SqliteCommand command = PageCommand(connection, transaction, filter, [site], searchSites, Search.TextSource.Scan);
+                items.AddRange(ReadSpans(connection, command));
             }
-
-            items.Sort(static (a, b) => string.CompareOrdinal(b.Ts, a.Ts) is int byTime and not 0 ? byTime : b.RowId.CompareTo(a.RowId));
         }
         else
         {
-            items.AddRange(SpansPage(connection, filter, siteIds, searchSites));
+            using SqliteCommand command = PageCommand(connection, transaction, filter, siteIds, searchSites, Search.TextSource.Scan);
+            items.AddRange(ReadSpans(connection, command));
+        }
+    }
+
+    // Newest first by (ts, row id), without the rows two parts of a page both found, cut to the limit.
+    private static (IReadOnlyList<SpanItem> Items, bool HasMore) Trim(List<SpanItem> items, int limit)
+    {
+        items.Sort(static (a, b) => string.CompareOrdinal(b.Ts, a.Ts) is int byTime and not 0 ? byTime : b.RowId.CompareTo(a.RowId));
+        for (int i = items.Count - 1; i > 0; i--)
+        {
+            if (items[i].RowId == items[i - 1].RowId)
+            {
+                items.RemoveAt(i);
+            }
         }
 
-        bool more = items.Count > filter.Limit;
+        bool more = items.Count > limit;
         if (more)
         {
-            items.RemoveRange(filter.Limit, items.Count - filter.Limit);
+            items.RemoveRange(limit, items.Count - limit);
         }
 
         return (items, more);
@@ -321,13 +378,16 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     }
 
     /// <summary>The SQL and parameters of the page <paramref name="filter"/> asks (for the query-plan tests).</summary>
-    internal IReadOnlyList<string> ExplainSpans(SpanFilter filter)
+    internal IReadOnlyList<string> ExplainSpans(SpanFilter filter) => ExplainSpans(filter, Search.TextSource.Scan);
+
+    /// <summary>The plan of one part of a page (<paramref name="source"/>: the scan, the index or the rows after it).</summary>
+    internal IReadOnlyList<string> ExplainSpans(SpanFilter filter, Search.TextSource source)
     {
         using SqliteConnection connection = Open();
         _sites.Refresh(connection);
         List<long>? siteIds = _sites.Matching(filter.Process, filter.Service);
-        using SqliteCommand command = PageCommand(connection, filter, siteIds is { Count: <= MaxMergedSites and > 0 } ? [siteIds[0]] : siteIds,
-            filter.Search is { } q ? _sites.MatchingLike(q) : null);
+        using SqliteCommand command = PageCommand(connection, null, filter, siteIds is { Count: <= MaxMergedSites and > 0 } ? [siteIds[0]] : siteIds,
+            filter.Search is { } q ? _sites.MatchingLike(q) : null, source);
         return Explain(connection, command);
     }
 
@@ -364,23 +424,45 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         return plan;
     }
 
-    private List<SpanItem> SpansPage(SqliteConnection connection, SpanFilter filter, List<long>? siteIds, List<long>? searchSites)
-    {
-        using SqliteCommand command = PageCommand(connection, filter, siteIds, searchSites);
-        return ReadSpans(connection, command);
-    }
-
-    private static SqliteCommand PageCommand(SqliteConnection connection, SpanFilter filter, List<long>? siteIds, List<long>? searchSites)
+    /// <summary>
+    /// The SQL of one page of <paramref name="filter"/> over <paramref name="siteIds"/>. The text filter's rows come from
+    /// <paramref name="source"/>: every row (the scan), the candidates of the search index up to its cursor, or the rows
+    /// after the cursor.
+    /// </summary>
+    internal static SqliteCommand PageCommand(SqliteConnection connection, SqliteTransaction? transaction, SpanFilter filter, List<long>? siteIds,
+        List<long>? searchSites, Search.TextSource source)
     {
         SqliteCommand command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {SpanRows.Columns} FROM span s");
-        // Errors alone: the partial index of ERR spans holds them in time order (a literal, so the planner may use it).
-        if (filter.Status == "ERR" && siteIds is null)
+        command.Transaction = transaction;
+        var sql = new StringBuilder($"SELECT {SpanRows.Columns} FROM ");
+        if (source.Candidates is { } candidates)
         {
-            sql.Append(" INDEXED BY span_errors");
+            // The candidates first (CROSS JOIN keeps them the outer loop), each row fetched by its id.
+            sql.Append("json_each($candidates) f CROSS JOIN span s ON s.id = f.value");
+            command.Parameters.AddWithValue("$candidates", candidates);
+        }
+        else
+        {
+            sql.Append("span s");
+            if (source.After is not null)
+            {
+                // The rows after the index's cursor: a range of row ids, whatever else the filter says.
+                sql.Append(" NOT INDEXED");
+            }
+            else if (filter.Status == "ERR" && siteIds is null)
+            {
+                // Errors alone: the partial index of ERR spans holds them in time order (a literal, so the planner may use it).
+                sql.Append(" INDEXED BY span_errors");
+            }
         }
 
         sql.Append(" WHERE 1 = 1");
+        if (source.After is { } after)
+        {
+            sql.Append(" AND s.id > $after");
+            command.Parameters.AddWithValue("$after", after);
+        }
+
         if (filter.FromMicroseconds is { } from)
         {
             sql.Append(" AND s.ts >= $from");
@@ -411,7 +493,8 @@ internal sealed class SqliteTraceQueries : ITraceQueries
         {
             command.Parameters.AddWithValue("$q", "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
             sql.Append(" AND (s.data LIKE $q ESCAPE '\\' OR s.exception LIKE $q ESCAPE '\\'");
-            if (searchSites is { Count: > 0 })
+            // The index's candidates are matched by their text only: the spans of matching processes are a part of their own.
+            if (searchSites is { Count: > 0 } && source.Candidates is null)
             {
                 sql.Append(" OR s.site_id IN (").AppendJoin(',', searchSites).Append(')');
             }

@@ -61,6 +61,7 @@ internal sealed class SqliteTraceStore : ITraceStore
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
             SqliteSchema.Migrate(connection);
             Rollup.StatsRollup.EnsureSchema(connection);
+            Search.SearchIndex.EnsureSchema(connection);
             return new SqliteTraceStore(full, connection);
         }
         catch (SqliteException e)
@@ -77,6 +78,9 @@ internal sealed class SqliteTraceStore : ITraceStore
 
     /// <inheritdoc />
     public int FoldStats(int limit) => Rollup.StatsRollup.Fold(_connection, limit);
+
+    /// <inheritdoc />
+    public int FoldSearch(int limit) => Search.SearchIndex.Fold(_connection, limit);
 
     /// <inheritdoc />
     public StoreIngestResult WriteSpans(SpanBatch batch)

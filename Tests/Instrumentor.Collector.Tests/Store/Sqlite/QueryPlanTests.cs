@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Instrumentor.Collector.Store;
 using Instrumentor.Collector.Store.Sqlite;
+using Instrumentor.Collector.Store.Sqlite.Search;
 using Instrumentor.Collector.Tests.Infrastructure;
 
 namespace Instrumentor.Collector.Tests.Store.Sqlite;
@@ -59,6 +60,19 @@ public class QueryPlanTests
         IReadOnlyList<string> plan = _queries.ExplainSpans(new SpanFilter { Process = "Shop.PricingService.PriceOrder", Status = "ERR" });
 
         string.Join("\n", plan).ShouldContain("span_site_errors");
+    }
+
+    [Test]
+    public void The_text_filter_reads_the_index_candidates_by_row_id_and_the_rows_after_its_cursor_as_a_row_id_range()
+    {
+        var filter = new SpanFilter { Search = "customer-4242", Status = "ERR", Process = "Shop.PricingService.PriceOrder" };
+
+        string indexed = string.Join("\n", _queries.ExplainSpans(filter, TextSource.Indexed("[1,2,3]")));
+        string tail = string.Join("\n", _queries.ExplainSpans(filter, TextSource.Tail(100)));
+
+        indexed.ShouldContain("VIRTUAL TABLE INDEX", Case.Sensitive, indexed);
+        indexed.ShouldContain("SEARCH s USING INTEGER PRIMARY KEY (rowid=?)", Case.Sensitive, indexed);
+        tail.ShouldContain("SEARCH s USING INTEGER PRIMARY KEY (rowid>?)", Case.Sensitive, tail);
     }
 
     [Test]

@@ -5,7 +5,8 @@ namespace Instrumentor.Collector.Store.Sqlite.Rollup;
 
 /// <summary>
 /// Deletes spans and takes the folded ones out of their rollup minutes and the running total in the same transaction,
-/// so that a purge leaves the per-minute counts and <c>spans_total</c> exact: a minute a purge cut into, or one a late
+/// so that a purge leaves the per-minute counts and <c>spans_total</c> exact (and the text search index,
+/// <see cref="Search.SearchIndex"/>, without the deleted rows): a minute a purge cut into, or one a late
 /// span made no longer the oldest, still counts only the spans that are there. (The minutes' duration histograms keep
 /// the purged durations until the minute is dropped: percentiles are approximate anyway, and a range reads the oldest
 /// span's minute from the spans.) Spans deleted by another process writing the same file — an application's own
@@ -37,7 +38,9 @@ internal static class RollupPurge
             SET spans_total = spans_total - (SELECT count(*) FROM temp.purge_ids p WHERE p.id <= stats_rollup_state.last_id)
             WHERE id = 1;
             """);
+        Search.SearchIndex.DeletePurged(connection, transaction);
         int deleted = RollupSql.Run(connection, transaction, "DELETE FROM span WHERE id IN (SELECT id FROM temp.purge_ids);");
+        Search.SearchIndex.MoveCursorAfterPurge(connection, transaction);
         RollupSql.Run(connection, transaction, "DELETE FROM temp.purge_ids;");
         return deleted;
     }
