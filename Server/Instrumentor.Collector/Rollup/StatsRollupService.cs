@@ -37,21 +37,37 @@ internal sealed class StatsRollupService : IDisposable
     /// </summary>
     internal const int SearchStep = 5_000;
 
+    /// <summary>Stats turns (of <see cref="Step"/> spans) a search turn waits for at most while the stats have a backlog.</summary>
+    internal const int StatsTurnsPerSearchTurn = 4;
+
     /// <summary>
     /// Folds everything stored so far into the rollups and the search index (tests; the loop does the same in the
-    /// background); returns how many spans the stats fold passed. The two take turns, so a long search backlog (the
-    /// first start on a large store) does not hold the stats back.
+    /// background); returns how many spans the stats fold passed. The stats fold goes first, so a long search backlog (the
+    /// first start on a large store) does not hold the stats back; the index takes its turns once they are caught up.
     /// </summary>
     public async Task<long> FoldAllAsync(CancellationToken cancellationToken)
     {
         long total = 0;
+        int statsTurnsInARow = 0;
         bool more;
         do
         {
             int folded = await _writer.RunAsync(store => store.FoldStats(Step), cancellationToken).ConfigureAwait(false);
-            int indexed = await _writer.RunAsync(store => store.FoldSearch(SearchStep), cancellationToken).ConfigureAwait(false);
             total += folded;
-            more = folded == Step || indexed == SearchStep;
+            if (folded == Step && ++statsTurnsInARow < StatsTurnsPerSearchTurn)
+            {
+                // The stats first: until they catch up, /api/graph and /api/stats count the unfolded spans from the
+                // table, which a large backlog makes slow; the search index answers correctly meanwhile (it scans
+                // its unindexed tail), so it waits, but never for more than a few turns (under an ingest the stats
+                // never catch up with, it would wait for ever).
+                more = true;
+                continue;
+            }
+
+            statsTurnsInARow = 0;
+
+            int indexed = await _writer.RunAsync(store => store.FoldSearch(SearchStep), cancellationToken).ConfigureAwait(false);
+            more = indexed == SearchStep;
         }
         while (more);
         return total;
