@@ -32,18 +32,12 @@ namespace Instrumentor.RealSuites
 
         private static void Report(string path)
         {
+            // Written before the stop, in case the test runner ends the process while the pipeline shuts down; the
+            // writer's and spooler's threads end with the stop too.
             var text = new StringBuilder();
-            // Before the stop: the writer's and spooler's threads end with it.
-            var threads = new StringBuilder();
-            AppendThreadTimes(threads);
-            double testsSeconds = s_sinceLoad.Elapsed.TotalSeconds;
             MonitoringStats before = Monitoring.Stats;
-            var shutdown = Stopwatch.StartNew();
-            bool nothingLost = Monitoring.Shutdown(MonitoringOptions.DefaultShutdownTimeout);
             Line(text, "pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-            Line(text, "seconds_to_exit", testsSeconds.ToString("F2", CultureInfo.InvariantCulture));
-            Line(text, "shutdown_seconds", shutdown.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
-            Line(text, "shutdown_nothing_lost", nothingLost ? "true" : "false");
+            Line(text, "seconds_to_exit", s_sinceLoad.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
             Line(text, "enqueued", before.Enqueued);
             Line(text, "written_before_exit", before.Written);
             Line(text, "errors", before.Errors);
@@ -54,7 +48,14 @@ namespace Instrumentor.RealSuites
             Line(text, "replayed", before.Replayed);
             Line(text, "queue_depth_at_exit", before.QueueDepth);
             Line(text, "rejected", before.Rejected);
-            text.Append(threads);
+            AppendThreadTimes(text);
+            File.AppendAllText(path, text.ToString());
+
+            var shutdown = Stopwatch.StartNew();
+            bool nothingLost = Monitoring.Shutdown(MonitoringOptions.DefaultShutdownTimeout);
+            text.Clear();
+            Line(text, "shutdown_seconds", shutdown.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            Line(text, "shutdown_nothing_lost", nothingLost ? "true" : "false");
             File.AppendAllText(path, text.ToString());
         }
 
