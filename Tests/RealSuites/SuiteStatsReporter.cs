@@ -25,6 +25,7 @@ namespace Instrumentor.RealSuites
                 return;
             }
 
+            s_sinceLoad.Restart(); // touches the static field now: it is initialised lazily otherwise
             // Registered when the test assembly loads, i.e. before the pipeline's own handler (installed at the first
             // monitored call): this one runs first and finds the pipeline still running.
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Report(path);
