@@ -67,6 +67,76 @@ public class RealCodeShapesTests
         }
         """;
 
+    // Markdig's LinkHelper.TryParseTitle<T>(ref T text, ...) where T : ICharIterator calls text.NextChar() on its
+    // struct iterators: a wrapper taking the interface boxed the struct, the position never moved, and 157 of Markdig's
+    // tests failed (link reference definitions and titles not parsed).
+    private const string ConstrainedSource = """
+        using Instrumentor;
+
+        namespace Real;
+
+        public interface ICursor
+        {
+            [Monitor] char Next();
+        }
+
+        public struct Cursor : ICursor
+        {
+            private readonly string _text;
+            private int _at;
+            public Cursor(string text) { _text = text; _at = -1; }
+            public char Next() => ++_at < _text.Length ? _text[_at] : '\0';
+        }
+
+        public sealed class BoxCursor : ICursor
+        {
+            private int _at;
+            public char Next() => (char)('a' + _at++);
+        }
+
+        public static class Parsing
+        {
+            public static string Take<T>(ref T cursor, int count) where T : ICursor
+            {
+                var taken = "";
+                for (int i = 0; i < count; i++) taken += cursor.Next();
+                return taken;
+            }
+
+            public static string TakeFromClass<T>(T cursor) where T : class, ICursor => cursor.Next().ToString() + cursor.Next();
+        }
+
+        public static class Entry
+        {
+            public static string Run()
+            {
+                var cursor = new Cursor("title");
+                string first = Parsing.Take(ref cursor, 2);
+                string rest = Parsing.Take(ref cursor, 3);
+                ICursor boxed = new Cursor("xy");
+                return $"{first} {rest} {boxed.Next()}{boxed.Next()} {Parsing.TakeFromClass(new BoxCursor())}";
+            }
+        }
+        """;
+
+    [Test]
+    public void A_call_on_a_struct_of_a_type_parameter_is_left_as_written_so_the_structs_mutations_stick()
+    {
+        GeneratorResult result = GeneratorHarness.Run(ConstrainedSource);
+
+        result.CompilationProblems.ShouldBeEmpty();
+        IReadOnlyList<RecordedSpan> spans;
+        using (TracingScope tracing = TracingScope.Start())
+        {
+            using var sample = SampleAssembly.Load(result.Output);
+            sample.Invoke("Real.Entry", "Run").ShouldBe("ti tle xy ab");
+            spans = tracing.Flush();
+        }
+
+        // Traced: the calls through the interface variable and on the T known to be a class (no boxing there).
+        spans.Count(s => s.Process == "Real.ICursor.Next").ShouldBe(4);
+    }
+
     [Test]
     public void A_generic_wrapper_calls_the_generic_overload_not_a_non_generic_one_with_the_same_parameters()
     {

@@ -73,6 +73,12 @@ internal sealed class DualQueue
     {
         switch (result == RecordRing.EnqueueResult.Closed ? OverflowPolicy.DropNewest : _policy)
         {
+            // The spool is at its size limit and the overflow queue already holds its share: the spooler would only
+            // drop this record (counted) after it sat in memory. Dropping it here keeps the memory bounded: a
+            // producer that outruns the store by far (a fully monitored test suite) otherwise grew the overflow
+            // queue by gigabytes, and paid for it on its own thread (segment allocations, page faults).
+            case OverflowPolicy.Spill when Spooler is { AtLimit: true } && Overflow.IsOverCapacity:
+                break;
             // Without a spool file (it could not be opened) the overflow queue is capped at its capacity.
             case OverflowPolicy.Spill when (Spooler is not null || Overflow.Count < Overflow.Capacity) && Overflow.TryEnqueue(record):
                 Interlocked.Increment(ref _counters.Overflowed);

@@ -29,6 +29,7 @@ internal sealed class Spooler
     private readonly SpanDataJson _json = new();
     private readonly Thread _thread;
     private volatile bool _stopRequested;
+    private volatile bool _atLimit;
     private bool _limitWarned;
     private bool _diskFailing;
 
@@ -47,6 +48,12 @@ internal sealed class Spooler
     internal object ConsumerLock { get; } = new();
 
     internal void Start() => _thread.Start();
+
+    /// <summary>
+    /// Whether the spool refused its last normal record for its size limit (until the spooler finds room again):
+    /// normal records that overflow then are dropped by the producer instead of waiting in memory to be dropped here.
+    /// </summary>
+    internal bool AtLimit => _atLimit;
 
     /// <summary>Called by a producer that pushed the overflow queue past its capacity.</summary>
     internal void Wake() => _signal.WakeIfSleeping();
@@ -77,6 +84,7 @@ internal sealed class Spooler
     {
         if (record.Status != SpanStatus.Error && _spool.Length >= _options.SpoolLimitBytes)
         {
+            _atLimit = true;
             if (!_limitWarned)
             {
                 _limitWarned = true;
@@ -150,6 +158,7 @@ internal sealed class Spooler
             if (_spool.Length < _options.SpoolLimitBytes)
             {
                 _limitWarned = false;
+                _atLimit = false;
             }
 
             bool appended;
