@@ -124,6 +124,30 @@ internal static class InterceptionRules
     /// </summary>
     public static bool IsBaseCall(InvocationExpressionSyntax invocation) =>
         invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax };
+
+    /// <summary>
+    /// Whether the call is an instance call on a value of a type parameter that may be a struct: <c>item.M()</c> with
+    /// <c>T item</c> (Markdig: <c>ref T text</c> with <c>T : ICharIterator</c>, <c>text.NextChar()</c>). C# makes it a
+    /// constrained call on the variable itself; a wrapper's receiver is the interface or base type, so the struct would
+    /// be boxed and the callee's mutations (the iterator's position) lost. Such calls stay as written. A type parameter
+    /// known to be a reference type is not boxed, and an extension method receives the value as an argument either way.
+    /// </summary>
+    public static bool IsOnValueOfTypeParameter(SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol called, System.Threading.CancellationToken cancellationToken)
+    {
+        if (called.IsStatic || called.ReducedFrom is not null)
+        {
+            return false;
+        }
+
+        ExpressionSyntax? receiver = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression,
+            MemberBindingExpressionSyntax => (invocation.Parent as ConditionalAccessExpressionSyntax)?.Expression
+                                             ?? invocation.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>()?.Expression,
+            _ => null,
+        };
+        return receiver is not null && model.GetTypeInfo(receiver, cancellationToken).Type is ITypeParameterSymbol { IsReferenceType: false };
+    }
 }
 
 /// <summary>Why no wrapper can stand in for a method's calls (<see cref="InterceptionRules.SignatureOf"/>).</summary>

@@ -90,6 +90,12 @@ public sealed class UntracedReferenceAnalyzer : DiagnosticAnalyzer
             // generic wrapper can match (CS9144), so the generator leaves it alone.
             Report(context, invocation.TargetMethod, "call of a generic method with its own type parameters (recursion)");
         }
+        else if (invocation.Syntax is InvocationExpressionSyntax call && invocation.SemanticModel is { } model
+                 && InterceptionRules.IsOnValueOfTypeParameter(model, call, invocation.TargetMethod, context.CancellationToken))
+        {
+            // A wrapper would box the struct the type parameter may be, and lose the callee's mutations.
+            Report(context, invocation.TargetMethod, "call on a value of a type parameter that may be a struct");
+        }
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal static class CallSiteParser
     {
         Compilation compilation = context.SemanticModel.Compilation;
         if (!Interceptability.CanWrap(method, compilation) || InterceptionRules.IsBaseCall(invocation) || InterceptionRules.IsCallWithOwnTypeParameters(called)
-            || IsOnValueOfTypeParameter(context.SemanticModel, invocation, cancellationToken) || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken))
+            || InterceptionRules.IsOnValueOfTypeParameter(context.SemanticModel, invocation, called, cancellationToken) || IsInExpressionTree(context.SemanticModel, invocation, cancellationToken) || IsDynamicallyBound(context.SemanticModel, invocation, cancellationToken))
         {
             return null;
         }
@@ -68,22 +68,6 @@ internal static class CallSiteParser
 
         var where = new InterceptLocationSpec(location.Version, location.Data, Display(invocation.GetLocation()));
         return new CallSiteSpec(TargetMethodParser.KeyOf(method), where, target, null);
-    }
-
-    // `T item; item.M()` with T possibly a struct (Markdig: `ref T text` with `T : ICharIterator`, `text.NextChar()`)
-    // is a constrained call on the variable itself. A wrapper's receiver is the interface or base type, so the call
-    // would box the struct and the callee's mutations (the iterator's position) would be lost: the call is left as
-    // written, untraced. A T known to be a reference type is not boxed, and stays traced.
-    internal static bool IsOnValueOfTypeParameter(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
-    {
-        ExpressionSyntax? receiver = invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Expression,
-            MemberBindingExpressionSyntax => (invocation.Parent as ConditionalAccessExpressionSyntax)?.Expression
-                                             ?? (invocation.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>()?.Expression),
-            _ => null,
-        };
-        return receiver is not null && model.GetTypeInfo(receiver, cancellationToken).Type is ITypeParameterSymbol { IsReferenceType: false };
     }
 
     // A call with a dynamic argument is bound at run time, even when the compiler names its only candidate: the

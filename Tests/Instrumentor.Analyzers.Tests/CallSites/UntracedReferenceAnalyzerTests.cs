@@ -60,6 +60,23 @@ public sealed class UntracedReferenceAnalyzerTests
             Expected("call of a generic method with its own type parameters (recursion)", method: "Sorter.Sort<TKey>(TKey, int)"));
 
     [Test]
+    public Task A_call_on_a_value_of_a_type_parameter_that_may_be_a_struct_is_reported_and_one_known_to_be_a_class_is_not() =>
+        Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
+            """
+            using Instrumentor;
+            public interface ICursor { [Monitor] char Next(); }
+            public static class CursorExtensions { [Monitor] public static char Peek<T>(this T cursor) where T : ICursor => 'p'; }
+            public static class Reader
+            {
+                public static char Read<T>(ref T cursor) where T : ICursor => {|#0:cursor.Next()|};
+                public static char ReadClass<T>(T cursor) where T : class, ICursor => cursor.Next();
+                public static char ReadExtension<T>(T cursor) where T : ICursor => cursor.Peek();
+                public static char ReadInterface(ICursor cursor) => cursor.Next();
+            }
+            """,
+            Expected("call on a value of a type parameter that may be a struct", method: "ICursor.Next()"));
+
+    [Test]
     public Task A_struct_calling_its_own_method_on_this_inside_a_generic_type_is_not_reported() =>
         Verify<UntracedReferenceAnalyzer>.AnalyzerAsync(
             """
