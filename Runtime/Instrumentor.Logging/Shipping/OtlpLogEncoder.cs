@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using Instrumentor.Export;
 using Instrumentor.Export.Otlp;
+using static Instrumentor.Export.Otlp.OtlpCommon;
 
 namespace Instrumentor.Logging;
 
@@ -38,14 +39,6 @@ internal sealed class OtlpLogEncoder
     private const int RecordTraceId = 9;            // LogRecord.trace_id (16 bytes)
     private const int RecordSpanId = 10;            // LogRecord.span_id (8 bytes)
     private const int RecordObservedTime = 11;      // LogRecord.observed_time_unix_nano (fixed64)
-    private const int KeyValueKey = 1;
-    private const int KeyValueValue = 2;
-    private const int AnyString = 1;
-    private const int AnyBool = 2;
-    private const int AnyInt = 3;
-    private const int AnyDouble = 4;
-    private const int AnyArray = 5;
-    private const int ArrayValues = 1;              // ArrayValue.values
 
     private readonly ProtoWriter _writer = new();
     private readonly string? _defaultService;
@@ -107,9 +100,9 @@ internal sealed class OtlpLogEncoder
             SystemInfo system = System(service);
             w.BeginMessage(RequestResourceLogs);
             w.BeginMessage(ResourceLogsResource);
-            StringAttribute(ResourceAttributes, "service.name", system.SystemName);
-            StringAttribute(ResourceAttributes, "service.instance.id", system.SystemInstanceId);
-            StringAttribute(ResourceAttributes, "instrumentor.system_id", system.SystemId);
+            StringAttribute(_writer, ResourceAttributes, "service.name", system.SystemName);
+            StringAttribute(_writer, ResourceAttributes, "service.instance.id", system.SystemInstanceId);
+            StringAttribute(_writer, ResourceAttributes, "instrumentor.system_id", system.SystemId);
             w.EndMessage();
             foreach ((string? logger, List<LogRecord> scopeRecords) in scopes)
             {
@@ -215,21 +208,6 @@ internal sealed class OtlpLogEncoder
         return text.ToString();
     }
 
-    private void StringAttribute(int field, string key, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return;
-        }
-
-        ProtoWriter w = _writer;
-        w.BeginMessage(field);
-        w.String(KeyValueKey, key);
-        w.BeginMessage(KeyValueValue);
-        w.String(AnyString, value);
-        w.EndMessage();
-        w.EndMessage();
-    }
 
     private void Attribute(string key, object? value)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using static Instrumentor.Export.Otlp.OtlpCommon;
 
 namespace Instrumentor.Export.Otlp;
 
@@ -46,11 +47,6 @@ internal sealed class OtlpTraceEncoder : IExportEncoding
     private const int EventAttributes = 3;
     private const int StatusMessage = 2;
     private const int StatusCode = 3;
-    private const int KeyValueKey = 1;
-    private const int KeyValueValue = 2;
-    private const int AnyString = 1;
-    private const int AnyBool = 2;
-    private const int AnyInt = 3;
     private const int KindInternal = 1;
     private const int StatusError = 2;
 
@@ -81,9 +77,9 @@ internal sealed class OtlpTraceEncoder : IExportEncoding
         WireSystemInfo system = spans[start].System;
         w.BeginMessage(RequestResourceSpans);
         w.BeginMessage(ResourceSpansResource);
-        StringAttribute(ResourceAttributes, "service.name", system.SystemName);
-        StringAttribute(ResourceAttributes, "service.instance.id", system.SystemInstanceId);
-        StringAttribute(ResourceAttributes, "instrumentor.system_id", system.SystemId);
+        StringAttribute(_writer, ResourceAttributes, "service.name", system.SystemName);
+        StringAttribute(_writer, ResourceAttributes, "service.instance.id", system.SystemInstanceId);
+        StringAttribute(_writer, ResourceAttributes, "instrumentor.system_id", system.SystemId);
         w.EndMessage();
         w.BeginMessage(ResourceSpansScopeSpans);
         w.BeginMessage(ScopeSpansScope);
@@ -123,14 +119,14 @@ internal sealed class OtlpTraceEncoder : IExportEncoding
         int dot = span.Process.LastIndexOf('.');
         if (dot > 0 && dot < span.Process.Length - 1)
         {
-            StringAttribute(SpanAttributes, "code.namespace", span.Process[..dot]);
-            StringAttribute(SpanAttributes, "code.function", span.Process[(dot + 1)..]);
+            StringAttribute(_writer, SpanAttributes, "code.namespace", span.Process[..dot]);
+            StringAttribute(_writer, SpanAttributes, "code.function", span.Process[(dot + 1)..]);
         }
 
-        StringAttribute(SpanAttributes, "instrumentor.process_group", span.ProcessGroup);
+        StringAttribute(_writer, SpanAttributes, "instrumentor.process_group", span.ProcessGroup);
         if (span.ThreadId is { } thread)
         {
-            IntAttribute(SpanAttributes, "thread.id", thread);
+            IntAttribute(_writer, SpanAttributes, "thread.id", thread);
         }
 
         if (!measured)
@@ -194,38 +190,13 @@ internal sealed class OtlpTraceEncoder : IExportEncoding
         w.BeginMessage(SpanEvents);
         w.Fixed64(EventTime, timeNs);
         w.String(EventName, "exception");
-        StringAttribute(EventAttributes, "exception.type", type);
-        StringAttribute(EventAttributes, "exception.message", message);
-        StringAttribute(EventAttributes, "exception.stacktrace", exception);
+        StringAttribute(_writer, EventAttributes, "exception.type", type);
+        StringAttribute(_writer, EventAttributes, "exception.message", message);
+        StringAttribute(_writer, EventAttributes, "exception.stacktrace", exception);
         w.EndMessage();
     }
 
-    private void StringAttribute(int field, string key, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return;
-        }
 
-        ProtoWriter w = _writer;
-        w.BeginMessage(field);
-        w.String(KeyValueKey, key);
-        w.BeginMessage(KeyValueValue);
-        w.String(AnyString, value);
-        w.EndMessage();
-        w.EndMessage();
-    }
-
-    private void IntAttribute(int field, string key, long value)
-    {
-        ProtoWriter w = _writer;
-        w.BeginMessage(field);
-        w.String(KeyValueKey, key);
-        w.BeginMessage(KeyValueValue);
-        w.Int(AnyInt, value);
-        w.EndMessage();
-        w.EndMessage();
-    }
 
     private static string? FirstLine(string? text)
     {
