@@ -63,7 +63,7 @@ public class ValueSerializerTests
             }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "2;(1, 2);True;True");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "2;(1, 2);True;True");
 
         // Read at call time: the method's change of Id comes after the capture.
         spans.Single(s => s.Process == "App.Shop.Place").Inputs["order"].ShouldBe("Order { Id = 3, Sku = apple, Lines = [List<Line> Count=2], First = <Line>, +3 more }");
@@ -92,7 +92,7 @@ public class ValueSerializerTests
             }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "1;2");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "1;2");
 
         spans.Single(s => s.Process == "App.Bank.Open").Inputs["account"].ShouldBe("Account { Owner = ann, Password = ***, Note = ***, Pin = ***, +1 more }");
         string byDefault = spans.Single(s => s.Process == "App.Bank.OpenDefault").Inputs["account"]!;
@@ -116,7 +116,7 @@ public class ValueSerializerTests
             public static class Entry { public static string Run() => Use.Take(new Fragile()).ToString(); }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "7");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "7");
 
         spans.Single().Inputs["value"].ShouldBe("Fragile { Ok = 1, Bad = <error: InvalidOperationException> }");
     }
@@ -140,7 +140,7 @@ public class ValueSerializerTests
             }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "(3, 4);(0, 0)");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "(3, 4);(0, 0)");
 
         RecordedSpan repr = spans.Single(s => s.Process == "App.Shapes.Repr");
         repr.Inputs["point"].ShouldBe("(3, 4)");
@@ -169,7 +169,7 @@ public class ValueSerializerTests
             public static class Entry { public static string Run() => Auth.Check(new Login("ann", "hunter2"), new Tagged("bob", "n0te"), new Plain("cy", 1, 2, 3, 4)).ToString(); }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "1");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "1");
 
         spans.Single().Inputs["login"].ShouldBe("Login { User = ann, Password = *** }");
         spans.Single().Inputs["tagged"].ShouldBe("Tagged { User = bob, Note = *** }");
@@ -190,7 +190,7 @@ public class ValueSerializerTests
             public static class Entry { public static string Run() => Cards.Pay("DE89-secret", "ref-1").Currency; }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "EUR");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "EUR");
 
         RecordedSpan pay = spans.Single();
         pay.Inputs["payerIban"].ShouldBe("***");
@@ -211,7 +211,7 @@ public class ValueSerializerTests
             public static class Entry { public static string Run() => Cash.Count(new Money(3m, "USD")) + ";" + Cash.Smart(new Money(4m, "GBP")); }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "1;2");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "1;2");
 
         spans.Single(s => s.Process == "App.Cash.Count").Inputs["money"].ShouldBe("3 USD");
         spans.Single(s => s.Process == "App.Cash.Smart").Inputs["money"].ShouldBe("4 GBP");
@@ -229,7 +229,7 @@ public class ValueSerializerTests
             public static class Entry { public static string Run() => Api.Handle(new Request(4), "c0de").ToString(); }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "4");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "4");
 
         spans.Single().Inputs["request"].ShouldBe("<Request>");
         spans.Single().Inputs["accessCode"].ShouldBe("***");
@@ -269,7 +269,7 @@ public class ValueSerializerTests
             }
             """;
 
-        IReadOnlyList<RecordedSpan> spans = ValueSerializerRun.Traced(source, "1;1;1;4");
+        IReadOnlyList<RecordedSpan> spans = TracedRun.Run(source, "1;1;1;4");
 
         spans.Single(s => s.Process == "App.Holder.Open").Inputs["box"].ShouldBe("<Box<T>>");
         spans.Single(s => s.Process == "App.Holder.Closed").Inputs["box"].ShouldBe("Box<int> { Value = 5, Size = 1 }");
