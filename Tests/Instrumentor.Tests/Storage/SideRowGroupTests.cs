@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using Instrumentor.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Instrumentor.Tests.Storage;
@@ -10,28 +11,21 @@ namespace Instrumentor.Tests.Storage;
 [NonParallelizable]
 public class SideRowGroupTests
 {
-    private string _directory = "";
+    private TempDirectory _directory = null!;
     private string _path = "";
 
     [SetUp]
     public void SetUp()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "instrumentor-tests", Guid.NewGuid().ToString("N"));
-        _path = Path.Combine(_directory, "traces.db");
+        _directory = new TempDirectory("tests");
+        _path = _directory.Combine("traces.db");
     }
 
     [TearDown]
     public void TearDown()
     {
         Monitoring.Shutdown(TimeSpan.FromSeconds(5));
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _directory.Dispose();
     }
 
     [Test]
