@@ -64,7 +64,25 @@ internal sealed class HttpExporter : IDisposable
     /// <summary>The last row id the endpoint acknowledged (-1 before the worker read the cursor).</summary>
     internal long Cursor => Interlocked.Read(ref _cursor);
 
-    internal void Start() => _thread.Start();
+    /// <summary>
+    /// Reads the cursor and the backlog, then starts the worker. The pipeline calls it before its writer commits
+    /// anything, so every later <see cref="Notify"/> is for rows this first count did not see (counted once). When
+    /// the store cannot be read yet, the worker's first round reads them instead (and reports why).
+    /// </summary>
+    internal void Start()
+    {
+        try
+        {
+            ReadCursorAndBacklog();
+        }
+        catch (Exception)
+        {
+            _outbox.Reset();
+            Interlocked.Exchange(ref _cursor, -1);
+        }
+
+        _thread.Start();
+    }
 
     /// <summary>The writer committed <paramref name="count"/> spans (called on the writer's thread after each commit).</summary>
     internal void Notify(int count)
@@ -169,8 +187,7 @@ internal sealed class HttpExporter : IDisposable
     {
         if (_cursor < 0)
         {
-            Interlocked.Exchange(ref _cursor, _outbox.ReadCursor());
-            UpdateBacklog(_outbox.LastRowId());
+            ReadCursorAndBacklog();
         }
 
         if (!_stopRequested)
@@ -335,6 +352,12 @@ internal sealed class HttpExporter : IDisposable
 
         _outbox.SaveCursor(rowId);
         Interlocked.Exchange(ref _cursor, rowId);
+    }
+
+    private void ReadCursorAndBacklog()
+    {
+        Interlocked.Exchange(ref _cursor, _outbox.ReadCursor());
+        UpdateBacklog(_outbox.LastRowId());
     }
 
     private void UpdateBacklog(long target)

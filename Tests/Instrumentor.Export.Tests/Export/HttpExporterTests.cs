@@ -205,12 +205,13 @@ public sealed class HttpExporterTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         int port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        store.Add(5);
         HttpExporter exporter = Exporters.Start(store, new Uri($"http://127.0.0.1:{port}"), o =>
         {
             o.Mode = ExportMode.Instant;
             o.Timeout = TimeSpan.FromSeconds(30);
         });
+        // The writer's order: the exporter counted the store at start, then 5 spans are committed and notified.
+        store.Add(5);
         exporter.Notify(5);
         // The request is in flight once its connection waits at the listener (which never accepts it).
         for (int i = 0; i < 300 && !silent.Pending(); i++)
