@@ -9,29 +9,36 @@ using Instrumentor.Collector.Store;
 namespace Instrumentor.Collector.Ingest;
 
 /// <summary>
-/// The one writer of a store. Requests queue their batches in a bounded channel; one dedicated thread takes them in
-/// order and commits each in its own transaction, so concurrent requests never meet as two SQLite writers ("database
-/// is locked"), and a request hears 2xx only after its commit. A full channel is backpressure: the request is
-/// refused at once (503 with Retry-After) instead of waiting without bound. Retention runs through the same queue.
+/// The writer of a store. Requests queue their batches in a bounded channel; a dedicated thread takes them in order
+/// and commits each in its own transaction, so concurrent requests never meet as two SQLite writers ("database is
+/// locked"), and a request hears 2xx only after its commit. A store that takes concurrent writes
+/// (<see cref="ITraceStore.WriterThreads"/>, PostgreSQL) gets that many threads on the same queue. A full channel is
+/// backpressure: the request is refused at once (503 with Retry-After) instead of waiting without bound. Retention
+/// runs through the same queue.
 /// </summary>
 internal sealed class IngestWriter : IDisposable
 {
     private readonly ITraceStore _store;
     private readonly Channel<IWriteJob> _jobs;
-    private readonly Thread _thread;
+    private readonly Thread[] _threads;
     private readonly IngestRate _rate = new();
     private long _lastLagTicks;
 
     public IngestWriter(ITraceStore store, int capacity)
     {
         _store = store;
+        int threads = Math.Max(1, store.WriterThreads);
         _jobs = Channel.CreateBounded<IWriteJob>(new BoundedChannelOptions(capacity)
         {
-            SingleReader = true,
+            SingleReader = threads == 1,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _thread = new Thread(Run) { IsBackground = true, Name = "Instrumentor collector writer" };
-        _thread.Start();
+        _threads = new Thread[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            _threads[i] = new Thread(Run) { IsBackground = true, Name = "Instrumentor collector writer" };
+            _threads[i].Start();
+        }
     }
 
     /// <summary>Raised on the writer thread after a commit that stored spans (the live feed listens).</summary>
@@ -71,11 +78,14 @@ internal sealed class IngestWriter : IDisposable
         return await job.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops taking jobs, finishes the queued ones and waits for the writer thread.</summary>
+    /// <summary>Stops taking jobs, finishes the queued ones and waits for the writer threads.</summary>
     public void Dispose()
     {
         _jobs.Writer.TryComplete();
-        _thread.Join();
+        foreach (Thread thread in _threads)
+        {
+            thread.Join();
+        }
     }
 
     private void Run()
@@ -83,47 +93,84 @@ internal sealed class IngestWriter : IDisposable
         ChannelReader<IWriteJob> reader = _jobs.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            bool spans = false;
+            bool committedSpans = false;
             while (reader.TryRead(out IWriteJob? job))
             {
-                int spanCount = job.SpanCount;
+                IWriteJob? left = null;
                 if (job is SpanWriteJob first && _store.MaxGroupedSpans is > 0 and int max && reader.TryPeek(out IWriteJob? next) && next is SpanWriteJob)
                 {
-                    // Batches that queued up while the store was busy: one transaction, one commit for all of them.
-                    var group = new List<SpanWriteJob> { first };
-                    while (reader.TryPeek(out next) && next is SpanWriteJob more && spanCount + more.SpanCount <= max && reader.TryRead(out _))
-                    {
-                        group.Add(more);
-                        spanCount += more.SpanCount;
-                    }
-
-                    if (group.Count > 1)
-                    {
-                        SpanWriteJob.ExecuteGroup(_store, group);
-                    }
-                    else
-                    {
-                        first.Execute(_store);
-                    }
+                    left = ExecuteGroup(reader, first, max, out bool grouped);
+                    committedSpans |= grouped;
                 }
                 else
                 {
                     job.Execute(_store);
+                    committedSpans |= Done(job, job.SpanCount);
                 }
 
-                long now = Stopwatch.GetTimestamp();
-                Volatile.Write(ref _lastLagTicks, now - job.EnqueuedTimestamp);
-                if (spanCount > 0)
+                if (left is not null)
                 {
-                    _rate.Add(spanCount);
-                    spans = true;
+                    // Taken while grouping but not part of the group (see ExecuteGroup): it runs on its own.
+                    left.Execute(_store);
+                    committedSpans |= Done(left, left.SpanCount);
                 }
             }
 
-            if (spans)
+            if (committedSpans)
             {
                 SpansCommitted?.Invoke();
             }
         }
+    }
+
+    /// <summary>
+    /// Batches that queued up while the store was busy: one transaction, one commit for all of them. Returns a job it
+    /// read that is not in the group: with several writer threads the job read may not be the one peeked (another
+    /// writer can take that one in between).
+    /// </summary>
+    private IWriteJob? ExecuteGroup(ChannelReader<IWriteJob> reader, SpanWriteJob first, int max, out bool committedSpans)
+    {
+        var group = new List<SpanWriteJob> { first };
+        int spanCount = first.SpanCount;
+        IWriteJob? left = null;
+        while (reader.TryPeek(out IWriteJob? next) && next is SpanWriteJob peeked && spanCount + peeked.SpanCount <= max
+               && reader.TryRead(out IWriteJob? taken))
+        {
+            if (taken is SpanWriteJob more && spanCount + more.SpanCount <= max)
+            {
+                group.Add(more);
+                spanCount += more.SpanCount;
+            }
+            else
+            {
+                left = taken;
+                break;
+            }
+        }
+
+        if (group.Count > 1)
+        {
+            SpanWriteJob.ExecuteGroup(_store, group);
+        }
+        else
+        {
+            first.Execute(_store);
+        }
+
+        committedSpans = Done(first, spanCount);
+        return left;
+    }
+
+    /// <summary>Records the lag of <paramref name="job"/> and the spans committed; true when there were any.</summary>
+    private bool Done(IWriteJob job, int spanCount)
+    {
+        Volatile.Write(ref _lastLagTicks, Stopwatch.GetTimestamp() - job.EnqueuedTimestamp);
+        if (spanCount <= 0)
+        {
+            return false;
+        }
+
+        _rate.Add(spanCount);
+        return true;
     }
 }

@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace Instrumentor.Collector.Store;
 
 /// <summary>
-/// Where the collector keeps spans and logs. Writes are called by the one <see cref="Ingest.IngestWriter"/> of the
-/// store only (so SQLite never sees two writers of ours); <see cref="Queries"/> may be used from any thread.
+/// Where the collector keeps spans and logs. Writes are called by the <see cref="Ingest.IngestWriter"/> of the
+/// store only, from <see cref="WriterThreads"/> threads (one for SQLite, so it never sees two writers of ours); <see cref="Queries"/> may be used from any thread.
 /// SQLite (<see cref="Sqlite.SqliteTraceStore"/>) and PostgreSQL (<see cref="Postgres.PostgresTraceStore"/>) implement it.
 /// </summary>
 internal interface ITraceStore : IDisposable
@@ -21,6 +21,12 @@ internal interface ITraceStore : IDisposable
     /// batch and the writer never groups them.
     /// </summary>
     int MaxGroupedSpans => 0;
+
+    /// <summary>
+    /// How many threads may call the write methods at once (1, the default: one writer, as SQLite needs). A store
+    /// above 1 must be safe for concurrent writes, as two collectors sharing its database are.
+    /// </summary>
+    int WriterThreads => 1;
 
     /// <summary>
     /// Commits several batches in one transaction, all-or-nothing (one commit for spans that arrived together); one

@@ -16,22 +16,32 @@ internal sealed class PostgresPartitions
     // Partition DDL of every collector on the database is serialized by this lock (transaction-scoped).
     private const long PartitionLock = 0x496e_7374_7232;
 
+    // Read and changed under its own lock: the store's writer threads share one instance.
     private readonly HashSet<(string Table, long Day)> _known = [];
 
     public static readonly string[] Tables = ["span", "log"];
 
     /// <summary>Forgets what exists (another collector may have dropped a partition): the next write looks again.</summary>
-    public void Forget() => _known.Clear();
+    public void Forget()
+    {
+        lock (_known)
+        {
+            _known.Clear();
+        }
+    }
 
     /// <summary>Creates the partitions of <paramref name="days"/> in <paramref name="table"/> that do not exist yet.</summary>
     public void Ensure(NpgsqlConnection connection, string table, IEnumerable<long> days)
     {
         List<long>? missing = null;
-        foreach (long day in days)
+        lock (_known)
         {
-            if (!_known.Contains((table, day)) && !(missing ??= []).Contains(day))
+            foreach (long day in days)
             {
-                missing.Add(day);
+                if (!_known.Contains((table, day)) && !(missing ??= []).Contains(day))
+                {
+                    missing.Add(day);
+                }
             }
         }
 
@@ -50,9 +60,12 @@ internal sealed class PostgresPartitions
         }
 
         transaction.Commit();
-        foreach (long day in missing)
+        lock (_known)
         {
-            _known.Add((table, day));
+            foreach (long day in missing)
+            {
+                _known.Add((table, day));
+            }
         }
     }
 
@@ -129,7 +142,11 @@ internal sealed class PostgresPartitions
         }
 
         transaction.Commit();
-        _known.Remove((table, day));
+        lock (_known)
+        {
+            _known.Remove((table, day));
+        }
+
         return rows;
     }
 

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,7 +18,8 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// nothing. The per-minute stats (<see cref="PostgresStats"/>) are updated in the same transaction. Retention drops
 /// whole day partitions, and deletes the rows of the day the cutoff falls in. Several collectors can share one
 /// database: every write is a transaction of its own and the DDL takes advisory locks.
-/// One write connection, used by the store's one writer thread; readers take pooled connections.
+/// Each of the store's writer threads (<see cref="WriterThreads"/>) has a write connection of its own, as two collectors
+/// on the database would; readers take pooled connections.
 /// </summary>
 internal sealed class PostgresTraceStore : ITraceStore
 {
@@ -35,9 +38,10 @@ internal sealed class PostgresTraceStore : ITraceStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresPartitions _partitions = new();
     // Sites and instances are interned and never deleted, so their ids stay valid across transactions and collectors.
-    private readonly Dictionary<(string Process, string? Group, string? Service), long> _siteIds = new();
-    private readonly Dictionary<string, long> _instanceIds = new(StringComparer.Ordinal);
-    private NpgsqlConnection? _connection;
+    private readonly ConcurrentDictionary<(string Process, string? Group, string? Service), long> _siteIds = new();
+    private readonly ConcurrentDictionary<string, long> _instanceIds = new(StringComparer.Ordinal);
+    // One write connection per writer thread (and one for the thread that opens the store).
+    private readonly ThreadLocal<NpgsqlConnection?> _connection = new(trackAllValues: true);
 
     private PostgresTraceStore(NpgsqlDataSource dataSource, string location)
     {
@@ -106,6 +110,14 @@ internal sealed class PostgresTraceStore : ITraceStore
 
     /// <summary>Spans of queued batches committed together (<see cref="WriteSpanGroup"/>): one COPY, one commit.</summary>
     public int MaxGroupedSpans => 20_000;
+
+    /// <summary>
+    /// Two writers: while one waits for its commit (or for the server to insert its COPY), the other prepares and sends
+    /// the next group. One writer left a core idle: the collector and its PostgreSQL backend took turns on one
+    /// transaction at a time (docs/benchmarks.md, section 13). Their transactions meet only on the minutes both
+    /// count, whose rows they lock in key order.
+    /// </summary>
+    public int WriterThreads => 2;
 
     /// <inheritdoc />
     public StoreIngestResult WriteSpans(SpanBatch batch) => WriteSpanGroup([batch])[0];
@@ -431,8 +443,12 @@ internal sealed class PostgresTraceStore : ITraceStore
     /// <inheritdoc />
     public void Dispose()
     {
-        _connection?.Dispose();
-        _connection = null;
+        foreach (NpgsqlConnection? connection in _connection.Values)
+        {
+            connection?.Dispose();
+        }
+
+        _connection.Dispose();
         _dataSource.Dispose();
     }
 
@@ -451,10 +467,10 @@ internal sealed class PostgresTraceStore : ITraceStore
             {
                 _partitions.Forget();
             }
-            catch (NpgsqlException) when (_connection is { FullState: not System.Data.ConnectionState.Open })
+            catch (NpgsqlException) when (_connection.Value is { FullState: not System.Data.ConnectionState.Open } broken)
             {
-                _connection?.Dispose();
-                _connection = null;
+                broken.Dispose();
+                _connection.Value = null;
                 throw;
             }
         }
@@ -464,13 +480,13 @@ internal sealed class PostgresTraceStore : ITraceStore
 
     private NpgsqlConnection Writer()
     {
-        if (_connection is { State: System.Data.ConnectionState.Open } open)
+        if (_connection.Value is { State: System.Data.ConnectionState.Open } open)
         {
             return open;
         }
 
-        _connection?.Dispose();
-        _connection = null;
+        _connection.Value?.Dispose();
+        _connection.Value = null;
         NpgsqlConnection connection = _dataSource.OpenConnection();
         try
         {
@@ -483,7 +499,7 @@ internal sealed class PostgresTraceStore : ITraceStore
             throw;
         }
 
-        _connection = connection;
+        _connection.Value = connection;
         return connection;
     }
 
@@ -564,7 +580,7 @@ internal sealed class PostgresTraceStore : ITraceStore
         command.Parameters.Add(new NpgsqlParameter("g", NpgsqlDbType.Text) { Value = (object?)group ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Text) { Value = (object?)service ?? DBNull.Value });
         id = (long)command.ExecuteScalar()!;
-        _siteIds[(process, group, service)] = id;
+        _siteIds.TryAdd((process, group, service), id);
         return id;
     }
 
@@ -583,7 +599,7 @@ internal sealed class PostgresTraceStore : ITraceStore
         command.Parameters.AddWithValue("id", systemId);
         command.Parameters.AddWithValue("instance", instance);
         id = (long)command.ExecuteScalar()!;
-        _instanceIds[instance] = id;
+        _instanceIds.TryAdd(instance, id);
         return id;
     }
 
