@@ -14,7 +14,8 @@ namespace Instrumentor.Collector.Store.Postgres;
 /// the minute rows, the partial minutes at both ends from the span table (grouped by the server into time and
 /// histogram buckets). The minute rows are read one by one: grouping them into the answer's buckets in SQL (the
 /// histograms summed by unnest and array_agg, or their arrays concatenated), as the SQLite store does with
-/// group_concat, was measured and read slower through Npgsql than the rows themselves (docs/benchmarks.md, section 13). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
+/// group_concat, was measured and read slower through Npgsql than the rows themselves (docs/benchmarks.md, section 13).
+/// The histogram arrays are read in their binary form (<c>array_send</c>, <see cref="PostgresArrayWire"/>). Counts and errors are exact; percentiles come from the merged histograms (within 2 %). Used
 /// for ranges of at least two whole minutes holding more than <see cref="DefaultMinSpans"/> spans: below that, ranking
 /// the spans is fast and the percentiles stay exact.
 /// </summary>
@@ -49,10 +50,10 @@ internal static class PostgresRollupStats
         var perProcess = new ProcessBuckets(buckets, processOf);
 
         // Site names are resolved after each reader closes (a new site costs a query on this connection).
-        var minutes = new List<(long Site, long Minute, long Spans, long Errors, short[] Buckets, long[] Counts)>();
+        var minutes = new List<(long Site, long Minute, long Spans, long Errors, byte[] Buckets, byte[] Counts)>();
         using NpgsqlTransaction snapshot = connection.BeginTransaction(IsolationLevel.RepeatableRead);
         using (var command = new NpgsqlCommand(
-            "SELECT s.site_id, s.minute, s.spans, s.errors, s.buckets, s.counts FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to"
+            "SELECT s.site_id, s.minute, s.spans, s.errors, array_send(s.buckets), array_send(s.counts) FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to"
             + SiteCache.Condition(siteIds) + ";", connection, snapshot))
         {
             command.Parameters.AddWithValue("from", fullFrom / minute);
@@ -61,7 +62,7 @@ internal static class PostgresRollupStats
             while (reader.Read())
             {
                 minutes.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                    reader.GetFieldValue<short[]>(4), reader.GetFieldValue<long[]>(5)));
+                    reader.GetFieldValue<byte[]>(4), reader.GetFieldValue<byte[]>(5)));
             }
         }
 
@@ -70,16 +71,12 @@ internal static class PostgresRollupStats
             return null;
         }
 
-        foreach ((long site, long m, long spans, long errors, short[] histogramBuckets, long[] counts) in minutes)
+        foreach ((long site, long m, long spans, long errors, byte[] histogramBuckets, byte[] counts) in minutes)
         {
             int timeBucket = BucketOf(m * minute);
             BucketStats stats = perProcess.Of(site);
             stats.Add(timeBucket, spans, errors);
-            LogHistogram histogram = stats.Histogram(timeBucket);
-            for (int i = 0; i < histogramBuckets.Length && i < counts.Length; i++)
-            {
-                histogram.Add(histogramBuckets[i], counts[i]);
-            }
+            PostgresArrayWire.AddTo(stats.Histogram(timeBucket), histogramBuckets, counts);
         }
 
         var ends = new List<(long Site, long TimeBucket, short Bucket, long Spans, long Errors)>();
