@@ -508,6 +508,7 @@ internal sealed class Pipeline
             return;
         }
 
+        _spooler?.FlushOrCountLost();
         bool empty = _spool.Length <= SpoolFile.HeaderSize;
         _spool.Dispose();
         if (empty)

@@ -55,6 +55,8 @@ internal static class PostgresQueryRun
                 ("`/api/status`", "api/status"),
                 ("`/api/stats`, one process, 1 h", $"api/stats?process=Bench.Service7.Method&from={hourAgo}&to={hourEnd}"),
                 ("`/api/stats`, 24 h, every process", $"api/stats?from={dayAgo}"),
+                ("text, a rare term (`q=c4242`, 100 spans)", "api/spans?limit=50&q=c4242"),
+                ("text, a term of no span (`q=no-such-value`)", "api/spans?limit=50&q=no-such-value"),
             };
             Console.WriteLine();
             Console.WriteLine("| query API call | p50 ms | p95 ms | max ms |");

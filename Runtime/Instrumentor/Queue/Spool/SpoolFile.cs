@@ -10,20 +10,29 @@ namespace Instrumentor;
 /// The append-only overflow file: a header (magic + file id), then records framed as
 /// <c>[int32 length][uint32 crc32][payload]</c>. Appends come from the spooler thread, reads from the writer.
 /// A torn tail (crash mid-append) is ignored; a bad record in the middle stops the replay there and the file is
-/// kept aside for inspection, never deleted.
+/// kept aside for inspection, never deleted. Appends gather in memory and reach the file by <see cref="Flush"/> (the
+/// spooler's, after each run of moves) or once <see cref="FlushBytes"/> gathered: one write for many records instead
+/// of one each, and what a SIGKILL can take is at most that much (the kernel keeps what was written).
 /// </summary>
 internal sealed class SpoolFile : IDisposable
 {
     internal const int HeaderSize = 24;
     private const int FrameSize = 8;
     private const int MaxRecordSize = 64 * 1024 * 1024;
+
+    /// <summary>Appended bytes that reach the file at once, without waiting for <see cref="Flush"/>.</summary>
+    internal const int FlushBytes = 64 * 1024;
     private static readonly byte[] s_magic = "INSTRSP1"u8.ToArray();
 
     private readonly object _lock = new();
     private readonly ArrayBufferWriter<byte> _payload = new(4096);
+    // Framed records appended but not written to the file yet.
+    private readonly ArrayBufferWriter<byte> _pending = new(FlushBytes * 2);
     private readonly SpoolClaim _claim;
     private FileStream _stream;
     private long _length;
+    private long _readable;
+    private int _pendingRecords;
 
     private SpoolFile(SpoolClaim claim, FileStream stream, string fileId, long length)
     {
@@ -32,6 +41,7 @@ internal sealed class SpoolFile : IDisposable
         _stream = stream;
         FileId = fileId;
         _length = length;
+        _readable = length;
     }
 
     internal string Path { get; }
@@ -39,7 +49,7 @@ internal sealed class SpoolFile : IDisposable
     /// <summary>Identifies this generation of the file (a reset starts a new one).</summary>
     internal string FileId { get; private set; }
 
-    /// <summary>Bytes written so far, header included.</summary>
+    /// <summary>Bytes appended so far, header included (some may still wait for <see cref="Flush"/>).</summary>
     internal long Length
     {
         get
@@ -51,8 +61,32 @@ internal sealed class SpoolFile : IDisposable
         }
     }
 
-    /// <summary>Whether records are waiting beyond <paramref name="offset"/>.</summary>
-    internal bool HasDataAfter(long offset) => Length > Math.Max(offset, HeaderSize);
+    /// <summary>Records appended that the file does not hold yet (a flush failed, or none came yet).</summary>
+    internal int PendingRecords
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pendingRecords;
+            }
+        }
+    }
+
+    /// <summary>Bytes in the file, that a reader can read.</summary>
+    internal long ReadableLength
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _readable;
+            }
+        }
+    }
+
+    /// <summary>Whether records a reader can read are waiting beyond <paramref name="offset"/>.</summary>
+    internal bool HasDataAfter(long offset) => ReadableLength > Math.Max(offset, HeaderSize);
 
     /// <summary>
     /// Opens the spool at <paramref name="requestedPath"/>, keeping its records, or creates it. When another process
@@ -107,8 +141,12 @@ internal sealed class SpoolFile : IDisposable
         }
     }
 
-    /// <summary>Appends one record; returns the offset just past it.</summary>
-    internal long Append(SpooledSpan span)
+    /// <summary>
+    /// Appends one record; returns the offset just past it. <paramref name="now"/> writes it to the file at once (error
+    /// records: a process kill must not take them). Throws when the disk refuses, and then the record is not appended
+    /// (records appended before stay pending for the next flush).
+    /// </summary>
+    internal long Append(SpooledSpan span, bool now = false)
     {
         lock (_lock)
         {
@@ -120,12 +158,65 @@ internal sealed class SpoolFile : IDisposable
             int payloadLength = _payload.WrittenCount - FrameSize;
             BinaryPrimitives.WriteInt32LittleEndian(frame, payloadLength);
             BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Crc32.Compute(_payload.WrittenSpan[FrameSize..]));
-            _stream.Position = _length;
-            _stream.Write(_payload.WrittenSpan);
-            _stream.Flush(flushToDisk: false);
+            if (_pending.WrittenCount > 0 && _pending.WrittenCount + _payload.WrittenCount > FlushBytes)
+            {
+                WritePending();
+            }
+
+            _pending.Write(_payload.WrittenSpan);
             _length += _payload.WrittenCount;
+            _pendingRecords++;
+            if (now)
+            {
+                try
+                {
+                    WritePending();
+                }
+                catch (Exception)
+                {
+                    // Appended all the same (it is pending, and counted): the next flush writes it.
+                }
+            }
+
             return _length;
         }
+    }
+
+    /// <summary>Forgets the records a failed flush left pending (the caller counts them as lost).</summary>
+    internal void DiscardPending()
+    {
+        lock (_lock)
+        {
+            _length = _readable;
+            _pending.ResetWrittenCount();
+            _pendingRecords = 0;
+        }
+    }
+
+    /// <summary>Writes the appended records to the file (the OS's cache: a process kill keeps them), for readers.</summary>
+    internal void Flush()
+    {
+        lock (_lock)
+        {
+            WritePending();
+        }
+    }
+
+    // Under _lock. If the write fails, the records stay pending and the next flush tries again; the caller sees the
+    // exception (the spooler then keeps later records in memory).
+    private void WritePending()
+    {
+        if (_pending.WrittenCount == 0)
+        {
+            return;
+        }
+
+        _stream.Position = _readable;
+        _stream.Write(_pending.WrittenSpan);
+        _stream.Flush(flushToDisk: false);
+        _readable += _pending.WrittenCount;
+        _pending.ResetWrittenCount();
+        _pendingRecords = 0;
     }
 
     /// <summary>
@@ -135,7 +226,7 @@ internal sealed class SpoolFile : IDisposable
     internal void Read(long offset, int max, List<SpooledSpan> into, out long corruptAt)
     {
         corruptAt = -1;
-        long end = Length;
+        long end = ReadableLength;
         offset = Math.Max(offset, HeaderSize);
         using var reader = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         Span<byte> frame = stackalloc byte[FrameSize];
@@ -201,14 +292,15 @@ internal sealed class SpoolFile : IDisposable
     {
         lock (_lock)
         {
-            if (replayedUpTo < _length)
+            // Gathered records are not in the file yet, so nobody replayed them.
+            if (replayedUpTo < _length || _pendingRecords > 0)
             {
                 return false;
             }
 
             _stream.SetLength(0);
             FileId = WriteHeader(_stream);
-            _length = HeaderSize;
+            _length = _readable = HeaderSize;
             return true;
         }
     }
@@ -219,11 +311,14 @@ internal sealed class SpoolFile : IDisposable
         lock (_lock)
         {
             string aside = Path + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+            TryWritePending();
             _stream.Dispose();
             File.Move(Path, aside);
             _stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             FileId = WriteHeader(_stream);
-            _length = HeaderSize;
+            _length = _readable = HeaderSize;
+            _pending.ResetWrittenCount();
+            _pendingRecords = 0;
             return aside;
         }
     }
@@ -232,8 +327,24 @@ internal sealed class SpoolFile : IDisposable
     {
         lock (_lock)
         {
+            TryWritePending();
             _stream.Dispose();
             _claim.Dispose();
+        }
+    }
+
+    private void TryWritePending()
+    {
+        int records = _pendingRecords;
+        try
+        {
+            WritePending();
+        }
+        catch (Exception ex)
+        {
+            // The spooler counts them as lost before the pipeline closes the spool (Spooler.FlushOrCountLost); this is
+            // the last resort of a spool closed another way.
+            SelfDiagnostics.Error($"{records} spooled trace records could not be written to '{Path}' before it was closed: {RecordText.Describe(ex)}");
         }
     }
 

@@ -67,6 +67,29 @@ internal sealed class Spooler
     }
 
     /// <summary>
+    /// At shutdown, before the spool is closed: writes what it still gathers, and if the disk refuses, counts those
+    /// records as lost (they were counted as spilled when appended; they never reached the file).
+    /// </summary>
+    internal void FlushOrCountLost()
+    {
+        lock (ConsumerLock)
+        {
+            try
+            {
+                _spool.Flush();
+            }
+            catch (Exception ex)
+            {
+                int lost = _spool.PendingRecords;
+                _spool.DiscardPending();
+                Interlocked.Add(ref _counters.Spilled, -lost);
+                Interlocked.Add(ref _counters.DroppedBySpooler, lost);
+                SelfDiagnostics.Error($"{lost} trace records could not be written to the spool file '{_spool.Path}' at shutdown and are lost (counted as dropped): {RecordText.Describe(ex)}");
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes one record to the spool now (at shutdown, for what the writer could not commit). Past the spool limit a
     /// normal record is dropped and counted; an error record is kept whatever the limit. Throws if the disk refuses.
     /// </summary>
@@ -96,7 +119,7 @@ internal sealed class Spooler
             return false;
         }
 
-        _spool.Append(SpooledSpan.From(record, _json));
+        _spool.Append(SpooledSpan.From(record, _json), now: record.Status == SpanStatus.Error);
         if (_diskFailing)
         {
             _diskFailing = false;
@@ -132,6 +155,28 @@ internal sealed class Spooler
                 {
                     break;
                 }
+            }
+
+            // The moves of this run reach the file together (SpoolFile gathers them): one write, then readers see them.
+            FlushSpool();
+        }
+
+        FlushSpool();
+    }
+
+    private void FlushSpool()
+    {
+        try
+        {
+            _spool.Flush();
+        }
+        catch (Exception ex)
+        {
+            // The records stay pending in the spool; the next run's flush (or closing the spool) tries again.
+            if (!_diskFailing)
+            {
+                _diskFailing = true;
+                SelfDiagnostics.Error($"cannot write to the spool file '{_spool.Path}': {RecordText.Describe(ex)} Records stay in memory.");
             }
         }
     }
