@@ -137,9 +137,11 @@ internal sealed class TlsServer : IDisposable
                     var body = new char[length];
                     await reader.ReadBlockAsync(body, _stop.Token);
                     byte[] answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n{\"accepted\":1,\"duplicates\":0}\n");
+                    // Counted before it is sent: the client may read the answer (and the test check the count) before
+                    // this task runs again after the write.
+                    Interlocked.Increment(ref _answered);
                     await tls.WriteAsync(answer, _stop.Token);
                     await tls.FlushAsync(_stop.Token);
-                    Interlocked.Increment(ref _answered);
                 }
             }
             catch (Exception)
