@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using Instrumentor.Collector.Json;
 using Instrumentor.Collector.Store.Sqlite.Rollup;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Instrumentor.Collector.Store.Postgres;
 
@@ -35,7 +36,7 @@ internal static class PostgresRollupStats
     // Optimized from the first call: the stats are asked a few times a minute, too rarely for tiering to reach these loops.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static IReadOnlyList<StatsItem>? TryStats(NpgsqlConnection connection, long from, long to, List<long>? siteIds, int buckets,
-        Func<long, string> processOf, long minSpans)
+        Func<long, string> processOf, long minSpans, PostgresMinuteCache? cache = null)
     {
         long minute = PostgresStats.MicrosecondsPerMinute;
         long fullFrom = (PostgresStats.Minute(from - 1) + 1) * minute;
@@ -50,33 +51,19 @@ internal static class PostgresRollupStats
         var perProcess = new ProcessBuckets(buckets, processOf);
 
         // Site names are resolved after each reader closes (a new site costs a query on this connection).
-        var minutes = new List<(long Site, long Minute, long Spans, long Errors, byte[] Buckets, byte[] Counts)>();
         using NpgsqlTransaction snapshot = connection.BeginTransaction(IsolationLevel.RepeatableRead);
-        using (var command = new NpgsqlCommand(
-            "SELECT s.site_id, s.minute, s.spans, s.errors, array_send(s.buckets), array_send(s.counts) FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to"
-            + SiteCache.Condition(siteIds) + ";", connection, snapshot))
-        {
-            command.Parameters.AddWithValue("from", fullFrom / minute);
-            command.Parameters.AddWithValue("to", fullTo / minute);
-            using NpgsqlDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                minutes.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                    reader.GetFieldValue<byte[]>(4), reader.GetFieldValue<byte[]>(5)));
-            }
-        }
-
-        if (minutes.Sum(m => m.Spans) < minSpans)
+        List<MinuteRow>? minutes = ReadMinutes(connection, snapshot, fullFrom / minute, fullTo / minute, siteIds, minSpans, cache);
+        if (minutes is null)
         {
             return null;
         }
 
-        foreach ((long site, long m, long spans, long errors, byte[] histogramBuckets, byte[] counts) in minutes)
+        foreach (MinuteRow row in minutes)
         {
-            int timeBucket = BucketOf(m * minute);
-            BucketStats stats = perProcess.Of(site);
-            stats.Add(timeBucket, spans, errors);
-            PostgresArrayWire.AddTo(stats.Histogram(timeBucket), histogramBuckets, counts);
+            int timeBucket = BucketOf(row.Minute * minute);
+            BucketStats stats = perProcess.Of(row.Site);
+            stats.Add(timeBucket, row.Spans, row.Errors);
+            PostgresArrayWire.AddTo(stats.Histogram(timeBucket), row.Buckets, row.Counts);
         }
 
         var ends = new List<(long Site, long TimeBucket, short Bucket, long Spans, long Errors)>();
@@ -119,4 +106,96 @@ internal static class PostgresRollupStats
 
         return perProcess.Items(from, width);
     }
+
+    /// <summary>
+    /// The minute rows of [<paramref name="fromMinute"/>, <paramref name="toMinute"/>) with their histogram arrays, or
+    /// null when they count fewer than <paramref name="minSpans"/> spans. With a cache, the rows are listed without
+    /// their arrays first (with their row version), and only the arrays the cache does not hold at that version are
+    /// read, in the same snapshot.
+    /// </summary>
+    private static List<MinuteRow>? ReadMinutes(NpgsqlConnection connection, NpgsqlTransaction snapshot, long fromMinute, long toMinute,
+        List<long>? siteIds, long minSpans, PostgresMinuteCache? cache)
+    {
+        string range = "FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to" + SiteCache.Condition(siteIds);
+        var rows = new List<MinuteRow>();
+        if (cache is null)
+        {
+            ReadRows(connection, snapshot, $"SELECT s.site_id, s.minute, s.spans, s.errors, 0::bigint, array_send(s.buckets), array_send(s.counts) {range};",
+                fromMinute, toMinute, rows, null);
+            return rows.Sum(r => r.Spans) < minSpans ? null : rows;
+        }
+
+        var listed = new List<MinuteRow>();
+        using (var command = new NpgsqlCommand($"SELECT s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint {range};", connection, snapshot))
+        {
+            command.Parameters.AddWithValue("from", fromMinute);
+            command.Parameters.AddWithValue("to", toMinute);
+            using NpgsqlDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                listed.Add(new MinuteRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), [], []));
+            }
+        }
+
+        if (listed.Sum(r => r.Spans) < minSpans)
+        {
+            return null;
+        }
+
+        var missing = new List<MinuteRow>();
+        foreach (MinuteRow row in listed)
+        {
+            if (cache.TryGet(row.Site, row.Minute, row.Xmin, out byte[] buckets, out byte[] counts))
+            {
+                rows.Add(row with { Buckets = buckets, Counts = counts });
+            }
+            else
+            {
+                missing.Add(row);
+            }
+        }
+
+        if (missing.Count > listed.Count / 2)
+        {
+            // Most are missing (the first call, a new range): the whole range again, arrays included.
+            rows.Clear();
+            ReadRows(connection, snapshot, $"SELECT s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint, array_send(s.buckets), array_send(s.counts) {range};",
+                fromMinute, toMinute, rows, cache);
+        }
+        else if (missing.Count > 0)
+        {
+            // The minutes still filling, and any a purge or a late span changed: by key, same snapshot.
+            ReadRows(connection, snapshot,
+                "SELECT s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint, array_send(s.buckets), array_send(s.counts) " +
+                "FROM stats_minute s JOIN unnest(@sites, @minutes) AS k(site_id, minute) ON s.site_id = k.site_id AND s.minute = k.minute;",
+                fromMinute, toMinute, rows, cache, missing);
+        }
+
+        return rows;
+    }
+
+    private static void ReadRows(NpgsqlConnection connection, NpgsqlTransaction snapshot, string sql, long fromMinute, long toMinute,
+        List<MinuteRow> into, PostgresMinuteCache? cache, List<MinuteRow>? keys = null)
+    {
+        using var command = new NpgsqlCommand(sql, connection, snapshot);
+        command.Parameters.AddWithValue("from", fromMinute);
+        command.Parameters.AddWithValue("to", toMinute);
+        if (keys is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter("sites", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.Site).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("minutes", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.Minute).ToArray() });
+        }
+
+        using NpgsqlDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var row = new MinuteRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetFieldValue<byte[]>(5), reader.GetFieldValue<byte[]>(6));
+            into.Add(row);
+            cache?.Set(row.Site, row.Minute, row.Xmin, row.Buckets, row.Counts);
+        }
+    }
+
+    /// <summary>One row of <c>stats_minute</c>: its counts, its version (<c>xmin</c>) and its histogram arrays in binary form.</summary>
+    private readonly record struct MinuteRow(long Site, long Minute, long Spans, long Errors, long Xmin, byte[] Buckets, byte[] Counts);
 }

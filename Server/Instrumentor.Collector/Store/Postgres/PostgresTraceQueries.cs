@@ -28,6 +28,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SiteCache _sites = new();
+    private readonly PostgresMinuteCache _minutes = new();
 
     public PostgresTraceQueries(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
@@ -139,7 +140,7 @@ internal sealed class PostgresTraceQueries : ITraceQueries
 
         // Long ranges from the per-minute stats; short ones (or a store with few spans there) exactly from the spans.
         if (PostgresRollupStats.TryStats(connection, from, to, siteIds, buckets, site => _sites.Get(connection, site).Process,
-                RollupMinSpans) is { } rolledUp)
+                RollupMinSpans, _minutes) is { } rolledUp)
         {
             return rolledUp;
         }
