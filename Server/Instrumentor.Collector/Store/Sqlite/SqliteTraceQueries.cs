@@ -26,6 +26,11 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     /// <summary>Ranges with fewer folded spans are computed exactly (lowered by tests to exercise the rollups).</summary>
     internal long RollupMinSpans { get; set; } = Rollup.RollupStats.DefaultMinSpans;
 
+    /// <summary>The page cache of each read connection in KiB (SQLite's default is 2,000).</summary>
+    internal const int ReadCacheKiB = 16_384;
+
+    private static readonly string ReadCacheSql = $"PRAGMA cache_size = -{ReadCacheKiB};";
+
     public SqliteTraceQueries(string path)
     {
         _connectionString = new SqliteConnectionStringBuilder
@@ -559,6 +564,14 @@ internal sealed class SqliteTraceQueries : ITraceQueries
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        using (SqliteCommand cache = connection.CreateCommand())
+        {
+            // A pooled connection keeps its cache between queries: the interior pages of the span-id index (one seek per
+            // chunk of 16,384 rows) stay in memory, which halves a lookup by span id on a 10M-span store.
+            cache.CommandText = ReadCacheSql;
+            cache.ExecuteNonQuery();
+        }
+
         return connection;
     }
 }
