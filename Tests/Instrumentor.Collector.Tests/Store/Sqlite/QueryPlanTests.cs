@@ -88,6 +88,31 @@ public class QueryPlanTests
         string.Join("\n", plan).ShouldContain("span_trace");
     }
 
+    [Test]
+    public void The_graph_reads_the_children_waiting_for_a_parent_first_and_seeks_each_parent()
+    {
+        IReadOnlyList<string> plan = _queries.Explain(Instrumentor.Collector.Store.Sqlite.Rollup.RollupGraph.PendingEdgesSql
+            .Replace("$fullFrom", "'2026'", StringComparison.Ordinal).Replace("$fullTo", "'2027'", StringComparison.Ordinal));
+        string text = string.Join("\n", plan);
+
+        // Not "SCAN p USING INDEX ...": a walk of the whole span table (3.5 s per graph on 1,000,000 spans).
+        plan.ShouldNotContain(step => step.StartsWith("SCAN p", StringComparison.Ordinal), text);
+        text.ShouldContain("SEARCH p USING INDEX span_trace", Case.Sensitive, text);
+    }
+
+    [Test]
+    public void The_graph_reads_the_spans_outside_the_folded_minutes_first_and_seeks_each_parent()
+    {
+        IReadOnlyList<string> plan = _queries.Explain(Instrumentor.Collector.Store.Sqlite.Rollup.RollupGraph.JoinedEdgesSql
+            .Replace("$last", "100", StringComparison.Ordinal).Replace("$fullFrom", "'2026-01'", StringComparison.Ordinal)
+            .Replace("$fullTo", "'2026-02'", StringComparison.Ordinal).Replace("$from", "'2026'", StringComparison.Ordinal)
+            .Replace("$to", "'2027'", StringComparison.Ordinal));
+        string text = string.Join("\n", plan);
+
+        plan.ShouldNotContain(step => step.StartsWith("SCAN p", StringComparison.Ordinal), text);
+        text.ShouldContain("SEARCH p USING INDEX span_trace", Case.Sensitive, text);
+    }
+
     private static void UsesIndex(IReadOnlyList<string> plan)
     {
         string text = string.Join("\n", plan);
