@@ -94,6 +94,9 @@ internal sealed class PostgresTraceStore : ITraceStore
                 store._partitions.Ensure(connection, table, [today, today + 1]);
             }
 
+            // The opening thread writes nothing more: its connection goes back (the writer threads open their own).
+            connection.Dispose();
+            store._connection.Value = null;
             return store;
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
