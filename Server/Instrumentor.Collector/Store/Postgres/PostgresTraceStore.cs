@@ -40,7 +40,7 @@ internal sealed class PostgresTraceStore : ITraceStore
     // Sites and instances are interned and never deleted, so their ids stay valid across transactions and collectors.
     private readonly ConcurrentDictionary<(string Process, string? Group, string? Service), long> _siteIds = new();
     private readonly ConcurrentDictionary<string, long> _instanceIds = new(StringComparer.Ordinal);
-    // One write connection per writer thread (and one for the thread that opens the store).
+    // One write connection per thread that writes: the writer threads (and, in tests, a test thread calling the store).
     private readonly ThreadLocal<NpgsqlConnection?> _connection = new(trackAllValues: true);
 
     private PostgresTraceStore(NpgsqlDataSource dataSource, string location)
