@@ -21,7 +21,7 @@ public class ConcurrentIngestWriterTests
     [Test]
     public async Task With_two_writer_threads_every_batch_and_job_runs_exactly_once()
     {
-        using var store = new CountingStore(writerThreads: 2, maxGroupedSpans: 40);
+        using var store = new TwoWriterStore(maxGroupedSpans: 40);
         var writer = new IngestWriter(store, capacity: 100_000);
         var commits = new List<Task<StoreIngestResult>>();
         var others = new List<Task<int>>();
@@ -52,8 +52,8 @@ public class ConcurrentIngestWriterTests
     [Test]
     public void A_store_that_does_not_say_otherwise_gets_one_writer_thread()
     {
-        using var store = new CountingStore(writerThreads: 1, maxGroupedSpans: 0);
-        ((ITraceStore)new SingleWriterStore()).WriterThreads.ShouldBe(1);
+        using var store = new CountingStore(maxGroupedSpans: 0);
+        ((ITraceStore)store).WriterThreads.ShouldBe(1);
         var writer = new IngestWriter(store, capacity: 1_000);
         Task<StoreIngestResult>[] commits = Enumerable.Range(0, 200).Select(i => writer.TrySubmitSpans(store.Batch(i, 3))!).ToArray();
         Task.WhenAll(commits).Wait(TimeSpan.FromSeconds(60)).ShouldBeTrue();
@@ -63,8 +63,11 @@ public class ConcurrentIngestWriterTests
         store.Written.Count.ShouldBe(200);
     }
 
-    /// <summary>Counts which batches it was asked to write (by batch id), and how many writes overlapped.</summary>
-    private sealed class CountingStore(int writerThreads, int maxGroupedSpans) : ITraceStore
+    /// <summary>
+    /// Counts which batches it was asked to write (by batch id), and how many writes overlapped; it keeps the
+    /// interface's default writer count.
+    /// </summary>
+    private class CountingStore(int maxGroupedSpans) : ITraceStore
     {
         private int _inside;
         private int _spansWritten;
@@ -76,8 +79,6 @@ public class ConcurrentIngestWriterTests
         public int MaxConcurrentWrites { get; private set; }
 
         public int LargestGroupSpans { get; private set; }
-
-        public int WriterThreads => writerThreads;
 
         public int MaxGroupedSpans => maxGroupedSpans;
 
@@ -139,39 +140,9 @@ public class ConcurrentIngestWriterTests
         }
     }
 
-    /// <summary>A store that keeps the interface's default writer count.</summary>
-    private sealed class SingleWriterStore : ITraceStore
+    /// <summary>The same store, taking two writer threads (as the PostgreSQL store does).</summary>
+    private sealed class TwoWriterStore(int maxGroupedSpans) : CountingStore(maxGroupedSpans), ITraceStore
     {
-        public string Location => "";
-
-        public StoreIngestResult WriteSpans(SpanBatch batch) => default;
-
-        public StoreIngestResult WriteLogs(IReadOnlyList<LogEntry> logs, string? batchId) => default;
-
-        public int PurgeOlderThan(long cutoffUnixMicroseconds, int limit) => 0;
-
-        public int PurgeOldest(int limit) => 0;
-
-        public int PurgeArchived(long? cutoffUnixMicroseconds, long throughSpanId, int limit) => 0;
-
-        public long? OldestSpanId() => null;
-
-        public void ReleaseFreePages(int maxPages)
-        {
-        }
-
-        public long SizeBytes() => 0;
-
-        public long UsedBytes() => 0;
-
-        public long SpanCount() => 0;
-
-        public ITraceQueries Queries => throw new NotSupportedException();
-
-        public ILogQueries LogQueries => throw new NotSupportedException();
-
-        public void Dispose()
-        {
-        }
+        int ITraceStore.WriterThreads => 2;
     }
 }
