@@ -107,24 +107,21 @@ internal static class PostgresRollupStats
         return perProcess.Items(from, width);
     }
 
+    // A minute row with its version and its histogram arrays in binary form (what MinuteRow holds).
+    private const string RowColumns = "s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint, array_send(s.buckets), array_send(s.counts)";
+
     /// <summary>
     /// The minute rows of [<paramref name="fromMinute"/>, <paramref name="toMinute"/>) with their histogram arrays, or
-    /// null when they count fewer than <paramref name="minSpans"/> spans. With a cache, the rows are listed without
-    /// their arrays first (with their row version), and only the arrays the cache does not hold at that version are
-    /// read, in the same snapshot.
+    /// null when they count fewer than <paramref name="minSpans"/> spans. The rows are listed without their arrays
+    /// first (with their row version), and only the arrays the cache does not hold at that version are read, in the
+    /// same snapshot. Without a cache (tests), one used for this call only: every array is read.
     /// </summary>
     private static List<MinuteRow>? ReadMinutes(NpgsqlConnection connection, NpgsqlTransaction snapshot, long fromMinute, long toMinute,
         List<long>? siteIds, long minSpans, PostgresMinuteCache? cache)
     {
+        cache ??= new PostgresMinuteCache();
         string range = "FROM stats_minute s WHERE s.minute >= @from AND s.minute < @to" + SiteCache.Condition(siteIds);
         var rows = new List<MinuteRow>();
-        if (cache is null)
-        {
-            ReadRows(connection, snapshot, $"SELECT s.site_id, s.minute, s.spans, s.errors, 0::bigint, array_send(s.buckets), array_send(s.counts) {range};",
-                fromMinute, toMinute, rows, null);
-            return rows.Sum(r => r.Spans) < minSpans ? null : rows;
-        }
-
         var listed = new List<MinuteRow>();
         using (var command = new NpgsqlCommand($"SELECT s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint {range};", connection, snapshot))
         {
@@ -159,15 +156,13 @@ internal static class PostgresRollupStats
         {
             // Most are missing (the first call, a new range): the whole range again, arrays included.
             rows.Clear();
-            ReadRows(connection, snapshot, $"SELECT s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint, array_send(s.buckets), array_send(s.counts) {range};",
-                fromMinute, toMinute, rows, cache);
+            ReadRows(connection, snapshot, $"SELECT {RowColumns} {range};", fromMinute, toMinute, rows, cache);
         }
         else if (missing.Count > 0)
         {
             // The minutes still filling, and any a purge or a late span changed: by key, same snapshot.
             ReadRows(connection, snapshot,
-                "SELECT s.site_id, s.minute, s.spans, s.errors, s.xmin::text::bigint, array_send(s.buckets), array_send(s.counts) " +
-                "FROM stats_minute s JOIN unnest(@sites, @minutes) AS k(site_id, minute) ON s.site_id = k.site_id AND s.minute = k.minute;",
+                $"SELECT {RowColumns} FROM stats_minute s JOIN unnest(@sites, @minutes) AS k(site_id, minute) ON s.site_id = k.site_id AND s.minute = k.minute;",
                 fromMinute, toMinute, rows, cache, missing);
         }
 
@@ -175,7 +170,7 @@ internal static class PostgresRollupStats
     }
 
     private static void ReadRows(NpgsqlConnection connection, NpgsqlTransaction snapshot, string sql, long fromMinute, long toMinute,
-        List<MinuteRow> into, PostgresMinuteCache? cache, List<MinuteRow>? keys = null)
+        List<MinuteRow> into, PostgresMinuteCache cache, List<MinuteRow>? keys = null)
     {
         using var command = new NpgsqlCommand(sql, connection, snapshot);
         command.Parameters.AddWithValue("from", fromMinute);
@@ -192,7 +187,7 @@ internal static class PostgresRollupStats
             var row = new MinuteRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.GetFieldValue<byte[]>(5), reader.GetFieldValue<byte[]>(6));
             into.Add(row);
-            cache?.Set(row.Site, row.Minute, row.Xmin, row.Buckets, row.Counts);
+            cache.Set(row.Site, row.Minute, row.Xmin, row.Buckets, row.Counts);
         }
     }
 
