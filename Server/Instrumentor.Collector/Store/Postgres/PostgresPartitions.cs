@@ -126,6 +126,10 @@ internal sealed class PostgresPartitions
             exists.Parameters.AddWithValue("name", name);
             if ((bool)exists.ExecuteScalar()!)
             {
+                // The partition's lock first: a transaction still inserting into this day (another writer thread, or
+                // another collector) commits before its minutes are counted and deleted below, instead of adding minutes
+                // for spans the DROP then takes away.
+                Execute(connection, $"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE;");
                 if (table == "span")
                 {
                     // The day's per-minute stats go with its spans, in the same transaction; they count its rows.
