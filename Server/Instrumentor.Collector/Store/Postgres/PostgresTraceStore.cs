@@ -430,13 +430,15 @@ internal sealed class PostgresTraceStore : ITraceStore
     /// <inheritdoc />
     public long UsedBytes()
     {
+        // A pooled connection: /api/status asks this on a request thread, which must not open a write connection of its own.
+        using NpgsqlConnection connection = _dataSource.OpenConnection();
         using var command = new NpgsqlCommand("""
             SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::bigint FROM (
                 SELECT relid FROM pg_partition_tree('span') UNION ALL SELECT relid FROM pg_partition_tree('log')
                 UNION ALL SELECT 'site'::regclass UNION ALL SELECT 'instance'::regclass
                 UNION ALL SELECT 'ingest_batch'::regclass UNION ALL SELECT 'log_batch'::regclass UNION ALL SELECT 'stats_minute'::regclass
                 UNION ALL SELECT unnest(ARRAY['session_traces', 'session_timesteps', 'events', 'messages', 'experiments', 'systems', 'system_versions']::regclass[])) t;
-            """, Writer());
+            """, connection);
         return (long)command.ExecuteScalar()!;
     }
 
