@@ -140,11 +140,7 @@ internal sealed class Spooler
                 if (failure is not null)
                 {
                     // Disk full or gone: the record keeps its place in memory; try again later.
-                    if (!_diskFailing)
-                    {
-                        _diskFailing = true;
-                        SelfDiagnostics.Error($"cannot write to the spool file '{_spool.Path}': {RecordText.Describe(failure)} Records stay in memory.");
-                    }
+                    ReportDiskFailure(failure);
 
                     // Not the producers' signal: they wake the spooler on every overflowed record.
                     _stopEvent.Wait(TimeSpan.FromMilliseconds(500));
@@ -173,11 +169,17 @@ internal sealed class Spooler
         catch (Exception ex)
         {
             // The records stay pending in the spool; the next run's flush (or closing the spool) tries again.
-            if (!_diskFailing)
-            {
-                _diskFailing = true;
-                SelfDiagnostics.Error($"cannot write to the spool file '{_spool.Path}': {RecordText.Describe(ex)} Records stay in memory.");
-            }
+            ReportDiskFailure(ex);
+        }
+    }
+
+    /// <summary>One error line per failing stretch of the disk (a write that works again ends it).</summary>
+    private void ReportDiskFailure(Exception failure)
+    {
+        if (!_diskFailing)
+        {
+            _diskFailing = true;
+            SelfDiagnostics.Error($"cannot write to the spool file '{_spool.Path}': {RecordText.Describe(failure)} Records stay in memory.");
         }
     }
 
