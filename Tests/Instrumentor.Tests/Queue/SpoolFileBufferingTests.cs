@@ -1,7 +1,6 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
+using Instrumentor.Testing;
 
 namespace Instrumentor.Tests.Queue;
 
@@ -12,19 +11,18 @@ namespace Instrumentor.Tests.Queue;
 /// </summary>
 public class SpoolFileBufferingTests
 {
-    private string _directory = "";
+    private TempDirectory _directory = null!;
     private string _path = "";
 
     [SetUp]
     public void SetUp()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "instrumentor-spoolbuffer-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-        _path = Path.Combine(_directory, "traces.db.spool");
+        _directory = new TempDirectory("spoolbuffer");
+        _path = _directory.Combine("traces.db.spool");
     }
 
     [TearDown]
-    public void TearDown() => Directory.Delete(_directory, recursive: true);
+    public void TearDown() => _directory.Dispose();
 
     [Test]
     public void Appended_records_are_read_only_after_the_flush_and_then_all_in_order()
