@@ -59,9 +59,12 @@ public class PostgresArrayWireTests
         Should.Throw<InvalidDataException>(() => PostgresArrayWire.AddTo(new LogHistogram(), buckets.AsSpan(0, 8), counts));
     }
 
+    // One database for these tests: they only ask the server to encode literals.
+    private static readonly Lazy<string> s_database = new(() => PostgresServer.NewDatabase("array_wire"));
+
     private static (byte[] Buckets, byte[] Counts) Send(string sql)
     {
-        using var connection = new NpgsqlConnection(PostgresServer.NewDatabase("array_wire"));
+        using var connection = new NpgsqlConnection(s_database.Value);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         using NpgsqlDataReader reader = command.ExecuteReader();
