@@ -15,8 +15,9 @@ namespace Instrumentor.Activities;
 /// <remarks>
 /// <see cref="Activity"/> has no way to be given a span id, so the span takes the activity's: the activity is
 /// started with the span's parent, and the span's ids are then read from it (the thread's frame keeps a span's
-/// <em>key</em>, from which the id is mixed; <see cref="SpanIds.KeyOf"/> inverts the mix). A root adopts the
-/// activity's trace id too. With no listener the hot path pays one read of the source's listener list.
+/// <em>key</em>, from which its id is derived; <see cref="SpanIds.KeyOf"/> gives the key of an id). A root adopts the
+/// activity's trace id too. Such ids are random, so with a listener the local store's span id index takes them at
+/// random places (a slower writer, measured in docs/benchmarks.md), not in each thread's ascending run. With no listener the hot path pays one read of the source's listener list.
 /// </remarks>
 internal static class ActivityBridge
 {

@@ -5,16 +5,15 @@ namespace Instrumentor;
 
 /// <summary>
 /// W3C ids without locks or allocations. Every id is derived from a <em>key</em>, one step of the calling thread's
-/// splitmix64 counter (<see cref="ThreadTraceState.NextKey"/>): the key costs an add, the id a bijective mix of it,
-/// so keys that differ give ids that differ, and a span that is never recorded never pays for the mix.
-/// Trace ids of recorded roots start with the Unix time in milliseconds so they arrive in roughly ascending order,
-/// which keeps the trace-id index of the store append-mostly (a random key dirties every leaf page on each commit).
+/// counter (<see cref="ThreadTraceState.NextKey"/>, an add from a random start), so keys that differ give ids that
+/// differ. A span id is its key: the ids of one thread ascend, which keeps the store's span id index append-mostly
+/// (one insertion point per writing thread; a random key dirties every leaf page on each commit), and threads and
+/// processes start 64 random bits apart, so their runs do not meet. Trace ids of recorded roots start with the Unix
+/// time in milliseconds, then 80 bits mixed from the key (splitmix64's output function), so they arrive in roughly
+/// ascending order too and stay unguessable.
 /// </summary>
 internal static class SpanIds
 {
-    /// <summary>The splitmix64 increment (odd, so the counter visits every 64-bit value once per period).</summary>
-    internal const ulong Gamma = 0x9E3779B97F4A7C15;
-
     // Distinct offsets so the two halves of a derived trace id never repeat a span id of the same key.
     private const ulong TraceLowOffset = 0x632BE59BD9B4E019;
     private const ulong TraceHighOffset = 0x8CB92BA72F3D8DD7;
@@ -28,42 +27,14 @@ internal static class SpanIds
     }
 
     /// <summary>
-    /// The key whose span id is <paramref name="spanId"/> (the inverse of <see cref="Mix"/>): a span that takes the
-    /// id of its OpenTelemetry activity keeps this key in the thread's frame, so its children name it as parent.
+    /// The key whose span id is <paramref name="spanId"/>: a span that takes the id of its OpenTelemetry activity keeps
+    /// this key in the thread's frame, so its children name it as parent.
     /// </summary>
-    internal static ulong KeyOf(ulong spanId)
-    {
-        ulong z = spanId;
-        z ^= (z >> 31) ^ (z >> 62);
-        z *= s_inverse2;
-        z ^= (z >> 27) ^ (z >> 54);
-        z *= s_inverse1;
-        z ^= (z >> 30) ^ (z >> 60);
-        return z;
-    }
+    internal static ulong KeyOf(ulong spanId) => spanId;
 
-    // The multiplicative inverses (mod 2^64) of Mix's two odd multipliers.
-    private static readonly ulong s_inverse1 = Inverse(0xBF58476D1CE4E5B9);
-    private static readonly ulong s_inverse2 = Inverse(0x94D049BB133111EB);
-
-    /// <summary>The inverse of an odd number mod 2^64 (Newton's iteration: each step doubles the correct bits).</summary>
-    private static ulong Inverse(ulong a)
-    {
-        ulong x = a; // correct to 3 bits for any odd a
-        for (int i = 0; i < 5; i++)
-        {
-            x *= 2 - (a * x);
-        }
-
-        return x;
-    }
-
-    /// <summary>The span id of a key: never zero (zero means "no span" in W3C).</summary>
-    internal static ulong SpanIdOf(ulong key)
-    {
-        ulong id = Mix(key);
-        return id != 0 ? id : 1;
-    }
+    /// <summary>The span id of a key: the key itself, never zero (zero means "no span" in W3C).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static ulong SpanIdOf(ulong key) => key != 0 ? key : 1;
 
     /// <summary>A new span id from this thread's counter.</summary>
     internal static ulong NewSpanId() => SpanIdOf(ThreadTraceState.Current.NextKey());

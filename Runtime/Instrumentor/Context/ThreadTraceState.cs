@@ -16,7 +16,7 @@ internal struct ThreadTraceState
     /// <summary>The span of the innermost sync monitored call running on this thread (inactive when none).</summary>
     internal ThreadSpanFrame Frame;
 
-    // splitmix64 state: advanced by SpanIds.Gamma per key; seeded from the OS on first use.
+    // The key counter: advanced by one per key (so span ids ascend on the thread); seeded from the OS on first use.
     private ulong _counter;
     private bool _seeded;
 
@@ -45,9 +45,9 @@ internal struct ThreadTraceState
 
     /// <summary>The next key of this thread: unique on the thread for 2^64 draws; ids are derived from it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ulong NextKey() => _counter += SpanIds.Gamma;
+    internal ulong NextKey() => ++_counter;
 
-    /// <summary>64 random bits (splitmix64).</summary>
+    /// <summary>64 random bits: splitmix64's output function of the next key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ulong NextRandom() => SpanIds.Mix(NextKey());
 

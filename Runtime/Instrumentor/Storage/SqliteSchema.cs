@@ -11,7 +11,8 @@ namespace Instrumentor;
 /// process names in <c>site</c>, interned system instances in <c>instance</c>, the captured values as one JSON
 /// text. Since v3 the timestamp and the ids are stored in their text form, so the views expose plain columns and
 /// SQL written against the views uses the indexes. Random keys never lead an index: trace ids start with a
-/// timestamp, and span ids are indexed behind a chunk of the rowid (see <see cref="SpanChunkShift"/>).
+/// timestamp, and span ids are indexed either as they are (<c>span_span</c>: the runtime's own ids ascend on each
+/// thread) or behind a chunk of the rowid (<c>span_chunk_span</c>: ids from any tracer; see <see cref="SpanIdIndexing"/>).
 /// Logical schema (the contract, what users and alert rules query): the views <c>process_trace</c>,
 /// <c>data_trace</c>, <c>instances</c> and (since v6) <c>logs</c>, with text timestamps and lowercase hex ids.
 /// </remarks>
@@ -21,9 +22,10 @@ internal static class SqliteSchema
     internal const int CurrentVersion = 6;
 
     /// <summary>
-    /// Span ids are indexed as <c>(id &gt;&gt; SpanChunkShift, span_id)</c>: inserts land in the newest chunk of
-    /// 2^14 rows (a few dozen leaf pages) instead of anywhere in a random-key B-tree, and a lookup by span id
-    /// alone is a skip-scan, one seek per chunk (<see cref="SeedPlannerStatistics"/> tells the planner so).
+    /// In a store with <see cref="SpanIdIndexing.Chunked"/> span ids are indexed as <c>(id &gt;&gt; SpanChunkShift,
+    /// span_id)</c>: inserts land in the newest chunk of 2^14 rows (a few dozen leaf pages) instead of anywhere in a
+    /// random-key B-tree, and a lookup by span id alone is a skip-scan, one seek per chunk
+    /// (<see cref="SeedPlannerStatistics"/> tells the planner so).
     /// </summary>
     internal const int SpanChunkShift = 14;
 
@@ -152,7 +154,7 @@ internal static class SqliteSchema
         CREATE INDEX span_errors ON span (ts) WHERE status = 'ERR';
         CREATE INDEX span_site_ts ON span (site_id, ts);
         CREATE INDEX span_trace ON span (trace_id, span_id);
-        CREATE INDEX span_chunk_span ON span (id >> 14, span_id);  -- 14 = SqliteSchema.SpanChunkShift
+        -- The span id index is chosen by the opener's role after the migrations (SqliteSchema.EnsureSpanIdIndex).
         """;
 
     /// <summary>
@@ -270,7 +272,9 @@ internal static class SqliteSchema
     /// migration can alter tables and redefine views without racing another one.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The file was written by a newer Instrumentor.</exception>
-    internal static void Migrate(SqliteConnection connection)
+    /// <param name="connection">An open connection to the store.</param>
+    /// <param name="spanIds">Which span id index the opener wants (<see cref="SpanIdIndexing"/>).</param>
+    internal static void Migrate(SqliteConnection connection, SpanIdIndexing spanIds)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         int version = ReadVersion(connection, transaction);
@@ -318,8 +322,46 @@ internal static class SqliteSchema
         }
 
         Execute(connection, transaction, AdditiveIndexes);
-        SeedPlannerStatistics(connection, transaction);
+        EnsureSpanIdIndex(connection, transaction, spanIds);
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Gives the span table the span id index its writer wants, without a version bump: which one a file has changes
+    /// no column or view, and SQL on the views finds whichever exists (<c>span_id = ?</c> is a SEARCH of either).
+    /// A <see cref="SpanIdIndexing.Sequential"/> opener (the runtime: its ids ascend on each thread) replaces the chunk
+    /// index of an older file with the plain one, once, inside this locked transaction: the build sorts every span
+    /// once, and the application's writer spools meanwhile. A <see cref="SpanIdIndexing.Chunked"/> opener (the
+    /// collector, which also stores random ids from other tracers) keeps a file's plain index if it has one, so a
+    /// store the two take turns on is not rebuilt back and forth.
+    /// </summary>
+    private static void EnsureSpanIdIndex(SqliteConnection connection, SqliteTransaction transaction, SpanIdIndexing spanIds)
+    {
+        if (spanIds == SpanIdIndexing.Sequential)
+        {
+            Execute(connection, transaction, """
+                CREATE INDEX IF NOT EXISTS span_span ON span (span_id);
+                DROP INDEX IF EXISTS span_chunk_span;
+                """);
+            return;
+        }
+
+        if (IndexExists(connection, transaction, "span_span"))
+        {
+            return;
+        }
+
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS span_chunk_span ON span (id >> 14, span_id);  -- 14 = SpanChunkShift");
+        SeedPlannerStatistics(connection, transaction);
+    }
+
+    private static bool IndexExists(SqliteConnection connection, SqliteTransaction transaction, string name)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = $name;";
+        command.Parameters.AddWithValue("$name", name);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     /// <summary>

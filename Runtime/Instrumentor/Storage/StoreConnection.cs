@@ -30,7 +30,7 @@ internal static class StoreConnection
                 pragmas.ExecuteNonQuery();
             }
 
-            SqliteSchema.Migrate(connection);
+            SqliteSchema.Migrate(connection, SpanIdIndexing.Sequential);
             return connection;
         }
         catch

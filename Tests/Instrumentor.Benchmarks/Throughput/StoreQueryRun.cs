@@ -152,6 +152,13 @@ internal static class StoreQueryRun
 
         ulong seed = 0x9E3779B97F4A7C15;
         ulong traceLow = 0, root = 0;
+        // Span ids as the runtime draws them: each of the 16 threads counts up from a random start.
+        var threadKeys = new ulong[16];
+        for (int t = 0; t < threadKeys.Length; t++)
+        {
+            threadKeys[t] = Mix(ref seed);
+        }
+
         var sinks = new SqliteSpanSink[4];
         for (int s = 0; s < sinks.Length; s++)
         {
@@ -177,7 +184,7 @@ internal static class StoreQueryRun
                     // Trace ids start with the root's start in ms, as the runtime draws them.
                     span.TraceHigh = ((ulong)(span.StartUnixMicroseconds / 1000) << 16) | (traceLow >> 48);
                     span.TraceLow = traceLow;
-                    span.SpanId = Mix(ref seed);
+                    span.SpanId = ++threadKeys[n % 16];
                     span.ParentSpanId = root;
                     root = root == 0 ? span.SpanId : root;
                     bool error = Mix(ref seed) % 100 == 0;

@@ -110,9 +110,9 @@ public class SqliteSchemaTests
     }
 
     [TestCase("SELECT COUNT(*) FROM process_trace WHERE status='ERR' AND ts > datetime('now','-30 seconds')", "span_errors")]
-    [TestCase("SELECT * FROM process_trace WHERE span_id = '00000000000000ff'", "span_chunk_span")]
+    [TestCase("SELECT * FROM process_trace WHERE span_id = '00000000000000ff'", "span_span")]
     [TestCase("SELECT * FROM process_trace WHERE trace_id = '0000000000000001fffffffffffffffb'", "span_trace")]
-    [TestCase("SELECT * FROM data_trace WHERE span_id = '00000000000000ff'", "span_chunk_span")]
+    [TestCase("SELECT * FROM data_trace WHERE span_id = '00000000000000ff'", "span_span")]
     [TestCase("SELECT * FROM process_trace WHERE process = 'Old.Root' AND ts > '2026-01-01'", "span_site_ts")]
     [TestCase("SELECT * FROM process_trace WHERE status = 'ERR' AND ts < '2026-12-01 17:52:25.123456' ORDER BY ts DESC LIMIT 50", "span_errors")]
     [TestCase("SELECT * FROM process_trace WHERE ts < '2026-12-01 17:52:25.123456' ORDER BY ts DESC LIMIT 50", "span_ts")]
@@ -140,17 +140,35 @@ public class SqliteSchemaTests
     }
 
     [Test]
-    public void An_ANALYZE_of_a_small_file_does_not_leave_span_id_lookups_scanning_when_it_grows()
+    public void An_ANALYZE_of_a_small_chunked_file_does_not_leave_span_id_lookups_scanning_when_it_grows()
     {
-        using (var sink = new SqliteSpanSink(_path, "svc"))
-        {
-            sink.Write(ReadOnlySpan<SpanRecord>.Empty, null);
-        }
-
+        MigrateAs(SpanIdIndexing.Chunked);
         using (SqliteConnection connection = Open(_path))
         {
             Exec(connection, "INSERT INTO site (process) VALUES ('x'); INSERT INTO span (ts, site_id, trace_id, span_id, status) VALUES ('2026-01-01 00:00:00.000000', 1, 't', 's', 0); ANALYZE;");
             Scalar(connection, "SELECT stat FROM sqlite_stat1 WHERE idx = 'span_chunk_span'").ShouldBe("1 1 1", "ANALYZE measured one row a chunk");
+        }
+
+        MigrateAs(SpanIdIndexing.Chunked);
+        using SqliteConnection check = Open(_path);
+        string plan = string.Join("\n", Query(check, "EXPLAIN QUERY PLAN SELECT * FROM process_trace WHERE span_id = 's'").ConvertAll(row => (string)row[3]!));
+        plan.ShouldContain("USING INDEX span_chunk_span (ANY(");
+    }
+
+    [Test]
+    public void A_chunked_file_opened_by_the_runtime_gets_the_plain_span_id_index_and_keeps_every_row()
+    {
+        MigrateAs(SpanIdIndexing.Chunked);
+        using (SqliteConnection connection = Open(_path))
+        {
+            Exec(connection, "INSERT INTO site (process) VALUES ('x');");
+            for (int i = 0; i < 300; i++)
+            {
+                Exec(connection, $"INSERT INTO span (ts, site_id, trace_id, span_id, status) VALUES ('2026-01-01 00:00:00.{i:D6}', 1, 't{i % 7}', '{i * 7919:x16}', 'OK');");
+            }
+
+            Indexes(connection).ShouldContain("span_chunk_span");
+            Indexes(connection).ShouldNotContain("span_span");
         }
 
         using (var sink = new SqliteSpanSink(_path, "svc"))
@@ -159,9 +177,43 @@ public class SqliteSchemaTests
         }
 
         using SqliteConnection check = Open(_path);
-        string plan = string.Join("\n", Query(check, "EXPLAIN QUERY PLAN SELECT * FROM process_trace WHERE span_id = 's'").ConvertAll(row => (string)row[3]!));
-        plan.ShouldContain("USING INDEX span_chunk_span (ANY(");
+        Indexes(check).ShouldContain("span_span");
+        Indexes(check).ShouldNotContain("span_chunk_span", "one span id index is enough; the chunked one costs the writer");
+        Scalar(check, "SELECT count(*) FROM process_trace").ShouldBe(300L);
+        Scalar(check, $"SELECT ts FROM process_trace WHERE span_id = '{123 * 7919:x16}'").ShouldBe("2026-01-01 00:00:00.000123");
+        string plan = string.Join("\n", Query(check, "EXPLAIN QUERY PLAN SELECT * FROM process_trace WHERE span_id = 'x'").ConvertAll(row => (string)row[3]!));
+        plan.ShouldContain("USING INDEX span_span (span_id=?)");
     }
+
+    [Test]
+    public void A_runtime_file_opened_by_the_collector_keeps_its_plain_span_id_index()
+    {
+        MigrateAs(SpanIdIndexing.Sequential);
+        MigrateAs(SpanIdIndexing.Chunked);
+
+        using SqliteConnection check = Open(_path);
+        Indexes(check).ShouldContain("span_span");
+        Indexes(check).ShouldNotContain("span_chunk_span", "turns of the two openers do not rebuild the index back and forth");
+    }
+
+    [Test]
+    public void A_new_collector_file_indexes_span_ids_by_chunk()
+    {
+        MigrateAs(SpanIdIndexing.Chunked);
+
+        using SqliteConnection check = Open(_path);
+        Indexes(check).ShouldContain("span_chunk_span");
+        Indexes(check).ShouldNotContain("span_span");
+    }
+
+    private void MigrateAs(SpanIdIndexing spanIds)
+    {
+        using SqliteConnection connection = Open(_path);
+        SqliteSchema.Migrate(connection, spanIds);
+    }
+
+    private static List<string> Indexes(SqliteConnection connection) =>
+        Query(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'span'").ConvertAll(row => (string)row[0]!);
 
     [Test]
     public void The_newest_first_page_walks_the_time_index_backwards_without_sorting()

@@ -59,7 +59,7 @@ internal sealed class SqliteTraceStore : ITraceStore
             // only be chosen before the first table exists.
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
-            SqliteSchema.Migrate(connection);
+            SqliteSchema.Migrate(connection, SpanIdIndexing.Chunked);
             Rollup.StatsRollup.EnsureSchema(connection);
             Search.SearchIndex.EnsureSchema(connection);
             return new SqliteTraceStore(full, connection);
