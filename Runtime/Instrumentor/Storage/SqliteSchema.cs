@@ -329,11 +329,11 @@ internal static class SqliteSchema
     /// <summary>
     /// Gives the span table the span id index its writer wants, without a version bump: which one a file has changes
     /// no column or view, and SQL on the views finds whichever exists (<c>span_id = ?</c> is a SEARCH of either).
-    /// A <see cref="SpanIdIndexing.Sequential"/> opener (the runtime: its ids ascend on each thread) replaces the chunk
-    /// index of an older file with the plain one, once, inside this locked transaction: the build sorts every span
-    /// once, and the application's writer spools meanwhile. A <see cref="SpanIdIndexing.Chunked"/> opener (the
-    /// collector, which also stores random ids from other tracers) keeps a file's plain index if it has one, so a
-    /// store the two take turns on is not rebuilt back and forth.
+    /// A <see cref="SpanIdIndexing.Sequential"/> opener (the runtime's span writer: its ids ascend on each thread)
+    /// replaces the chunk index of an older file with the plain one, once, inside this locked transaction: the build
+    /// sorts every span once, and the application's writer spools meanwhile. A <see cref="SpanIdIndexing.Chunked"/>
+    /// opener (the collector, which also stores random ids from other tracers) keeps a file's plain index if it has
+    /// one, so a store the two take turns on is not rebuilt back and forth; so does every other opener.
     /// </summary>
     private static void EnsureSpanIdIndex(SqliteConnection connection, SqliteTransaction transaction, SpanIdIndexing spanIds)
     {
@@ -348,6 +348,12 @@ internal static class SqliteSchema
 
         if (IndexExists(connection, transaction, "span_span"))
         {
+            return;
+        }
+
+        if (spanIds == SpanIdIndexing.AsFound && !IndexExists(connection, transaction, "span_chunk_span"))
+        {
+            Execute(connection, transaction, "CREATE INDEX span_span ON span (span_id);");
             return;
         }
 

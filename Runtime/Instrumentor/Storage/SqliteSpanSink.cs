@@ -64,6 +64,13 @@ internal sealed class SqliteSpanSink : ISpanSink
     internal IReadOnlyList<string> ExportCursors { get; init; } = Array.Empty<string>();
 
     /// <summary>
+    /// The span id index this writer wants in the file (<see cref="SpanIdIndexing"/>): the runtime's own ids ascend on
+    /// each thread (<see cref="SpanIdIndexing.Sequential"/>, the default); the collector, which stores any tracer's ids,
+    /// asks for <see cref="SpanIdIndexing.Chunked"/>.
+    /// </summary>
+    internal SpanIdIndexing SpanIds { get; init; } = SpanIdIndexing.Sequential;
+
+    /// <summary>
     /// The side-row sources (session rows) committed inside this store's span transactions: set on the sink of a
     /// pipeline, so a process's spans and session rows share one writer, one connection and one transaction a batch.
     /// </summary>
@@ -245,7 +252,7 @@ internal sealed class SqliteSpanSink : ISpanSink
 
         // A new connection may see another file than the last one (deleted and recreated): no cached id survives.
         ClearCaches();
-        SqliteConnection connection = StoreConnection.Open(_path);
+        SqliteConnection connection = StoreConnection.Open(_path, SpanIds);
         try
         {
             Check(connection, raw.sqlite3_prepare_v2(connection.Handle, InsertSpanSql, out sqlite3_stmt insert));

@@ -9,8 +9,10 @@ namespace Instrumentor;
 internal static class StoreConnection
 {
     /// <summary>Opens <paramref name="path"/> (created when missing), sets the store's pragmas and migrates its schema.</summary>
+    /// <param name="path">The store file.</param>
+    /// <param name="spanIds">The span id index the opener wants: only span writers choose; others leave the default.</param>
     /// <remarks>On failure the connection is disposed and the exception passes on.</remarks>
-    internal static SqliteConnection Open(string path)
+    internal static SqliteConnection Open(string path, SpanIdIndexing spanIds = SpanIdIndexing.AsFound)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -30,7 +32,7 @@ internal static class StoreConnection
                 pragmas.ExecuteNonQuery();
             }
 
-            SqliteSchema.Migrate(connection, SpanIdIndexing.Sequential);
+            SqliteSchema.Migrate(connection, spanIds);
             return connection;
         }
         catch

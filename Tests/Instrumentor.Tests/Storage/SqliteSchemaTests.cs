@@ -206,6 +206,31 @@ public class SqliteSchemaTests
         Indexes(check).ShouldNotContain("span_span");
     }
 
+    [Test]
+    public void An_opener_that_writes_no_spans_keeps_the_collectors_chunked_index()
+    {
+        MigrateAs(SpanIdIndexing.Chunked);
+        using (StoreConnection.Open(_path))
+        {
+        }
+
+        using SqliteConnection check = Open(_path);
+        Indexes(check).ShouldContain("span_chunk_span", "the export outbox, logs and sessions open the collector's file too");
+        Indexes(check).ShouldNotContain("span_span");
+    }
+
+    [Test]
+    public void An_opener_that_writes_no_spans_gives_a_new_file_the_plain_index()
+    {
+        using (StoreConnection.Open(_path))
+        {
+        }
+
+        using SqliteConnection check = Open(_path);
+        Indexes(check).ShouldContain("span_span");
+        Indexes(check).ShouldNotContain("span_chunk_span");
+    }
+
     private void MigrateAs(SpanIdIndexing spanIds)
     {
         using SqliteConnection connection = Open(_path);

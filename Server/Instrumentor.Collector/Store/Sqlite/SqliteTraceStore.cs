@@ -21,7 +21,8 @@ internal sealed class SqliteTraceStore : ITraceStore
     {
         _path = path;
         _connection = connection;
-        _spans = new SqliteSpanSink(path, service: null, system: null);
+        // Chunked: the collector also stores other tracers' random span ids (OTLP), which a plain index takes badly.
+        _spans = new SqliteSpanSink(path, service: null, system: null) { SpanIds = SpanIdIndexing.Chunked };
         Queries = new SqliteTraceQueries(path);
         LogQueries = new SqliteLogQueries(path);
     }
