@@ -14,9 +14,12 @@ namespace Instrumentor;
 /// </summary>
 internal static class SpanIds
 {
-    // Distinct offsets so the two halves of a derived trace id never repeat a span id of the same key.
+    // Distinct offsets so the two halves of a derived trace id are not the same function of the key.
     private const ulong TraceLowOffset = 0x632BE59BD9B4E019;
     private const ulong TraceHighOffset = 0x8CB92BA72F3D8DD7;
+
+    // 2^64 / golden ratio: the top bits of key × this are spread evenly even for consecutive keys (Fibonacci hashing).
+    private const ulong Fibonacci = 0x9E3779B97F4A7C15;
 
     /// <summary>The splitmix64 output function: a bijection of 64-bit values with good avalanche.</summary>
     internal static ulong Mix(ulong z)
@@ -44,10 +47,16 @@ internal static class SpanIds
         NewTraceId(ThreadTraceState.Current.NextKey(), SpanClock.Now(), out high, out low);
 
     /// <summary>A trace id for a root recorded at <paramref name="timestamp"/> (a Stopwatch timestamp taken anyway).</summary>
+    /// <remarks>
+    /// The key has 64 bits, so the id cannot hold more randomness than that however it is mixed: the low half is the
+    /// full mix (W3C's random flag covers the rightmost 7 bytes), and the 16 bits after the time are a Fibonacci hash
+    /// of the key, one multiplication instead of a second mix (a root's trace id is on the sampled call's path).
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static void NewTraceId(ulong key, long timestamp, out ulong high, out ulong low)
     {
-        ulong unixMs = (ulong)(TimestampClock.ToUnixMicroseconds(timestamp) / 1000);
-        high = (unixMs << 16) | (Mix(key + TraceHighOffset) & 0xFFFF);
+        ulong unixMs = (ulong)TimestampClock.ToUnixMilliseconds(timestamp);
+        high = (unixMs << 16) | (((key + TraceHighOffset) * Fibonacci) >> 48);
         low = Mix(key + TraceLowOffset);
     }
 
