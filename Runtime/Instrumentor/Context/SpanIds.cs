@@ -9,8 +9,8 @@ namespace Instrumentor;
 /// differ. A span id is its key: the ids of one thread ascend, which keeps the store's span id index append-mostly
 /// (one insertion point per writing thread; a random key dirties every leaf page on each commit), and threads and
 /// processes start 64 random bits apart, so their runs do not meet. Trace ids of recorded roots start with the Unix
-/// time in milliseconds, then 80 bits mixed from the key (splitmix64's output function), so they arrive in roughly
-/// ascending order too and stay unguessable.
+/// time in milliseconds, then 80 bits derived from the key (see <see cref="NewTraceId(ulong, long, out ulong, out ulong)"/>),
+/// so they arrive in roughly ascending order too and stay unguessable.
 /// </summary>
 internal static class SpanIds
 {
