@@ -65,6 +65,57 @@ public class RecordRingTests
     }
 
     [Test]
+    public void Every_field_of_a_record_comes_out_as_it_went_in_and_a_reused_slot_keeps_nothing_of_its_last_lap()
+    {
+        // The enqueue stores only the references a record has set: a slot reused after a full record must not hand
+        // that record's exception, extra arguments, barrier, spooled text, scope, arguments or result to the next one.
+        var site = new global::Instrumentor.Runtime.MonitorSite("Tests.Ring.Full", null, new[] { "a", "b", "c", "d", "e", "f" }, 1d, 100);
+        var full = new SpanRecord
+        {
+            Site = site, TraceHigh = 1, TraceLow = 2, SpanId = 3, ParentSpanId = 4, StartTimestamp = 5, EndTimestamp = 6,
+            Exception = new InvalidOperationException("boom"), ThreadId = 7, Status = SpanStatus.Error, HasResult = true,
+            MoreArguments = new[] { global::Instrumentor.Runtime.CapturedValue.FromText("fifth"), global::Instrumentor.Runtime.CapturedValue.FromInt64(6) },
+            Result = global::Instrumentor.Runtime.CapturedValue.FromText("result"), Barrier = new FlushBarrier(1),
+            Spooled = new SpooledSpan { Process = "p" }, ScopedSystem = new SystemInfo("svc", "id", "instance"),
+        };
+        for (int i = 0; i < CapturedArguments.Capacity; i++)
+        {
+            full.SetArgument(i, global::Instrumentor.Runtime.CapturedValue.FromText("argument " + i));
+        }
+
+        full.ArgumentCount = 6;
+        var bare = new SpanRecord { Site = site, SpanId = 9, StartTimestamp = 10, EndTimestamp = 11, ThreadId = 12 };
+        bare.SetArgument(0, global::Instrumentor.Runtime.CapturedValue.FromInt64(42));
+
+        // Three records a round on two slots: each slot holds the full record and the bare one in turn.
+        var ring = new RecordRing(2);
+        SpanRecord[] order = { full, bare, bare };
+        for (int n = 0; n < 12; n++)
+        {
+            SpanRecord input = order[n % order.Length];
+            ring.TryEnqueue(input).ShouldBe(RecordRing.EnqueueResult.Enqueued);
+            ring.TryDequeue(out SpanRecord output).ShouldBeTrue();
+            Fields(output).ShouldBe(Fields(input), $"record {n}, slot {n % 2}");
+        }
+    }
+
+    private static object?[] Fields(SpanRecord r)
+    {
+        var fields = new List<object?>
+        {
+            r.Site, r.TraceHigh, r.TraceLow, r.SpanId, r.ParentSpanId, r.StartTimestamp, r.EndTimestamp, r.Exception,
+            r.ThreadId, r.Status, r.HasResult, r.ArgumentCount, r.MoreArguments, r.Barrier, r.Spooled, r.ScopedSystem,
+            r.HasResult ? r.Result : default(global::Instrumentor.Runtime.CapturedValue),
+        };
+        for (int i = 0; i < CapturedArguments.Capacity; i++)
+        {
+            fields.Add(r.Arguments[i]);
+        }
+
+        return fields.ToArray();
+    }
+
+    [Test]
     public void Concurrent_producers_and_one_consumer_lose_and_duplicate_nothing()
     {
         const int Producers = 8;
