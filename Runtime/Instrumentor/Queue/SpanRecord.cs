@@ -76,64 +76,6 @@ internal struct SpanRecord
         }
     }
 
-    /// <summary>
-    /// Copies this record into <paramref name="target"/>, whose references must all be null (a ring slot: the writer
-    /// clears each slot as it takes it). Only the references that are set are stored, each with its write barrier, and
-    /// only the arguments the record has: on the sampled path most references are null (no exception, no extra
-    /// arguments, no barrier, no spooled text, no scope), so this skips most of the card marking a whole-record move
-    /// pays (<c>Buffer.BulkMoveWithWriteBarrier</c> over 256 bytes, about a tenth of the sampled call).
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal readonly void CopyIntoCleared(ref SpanRecord target)
-    {
-        target.Site = Site;
-        target.TraceHigh = TraceHigh;
-        target.TraceLow = TraceLow;
-        target.SpanId = SpanId;
-        target.ParentSpanId = ParentSpanId;
-        target.StartTimestamp = StartTimestamp;
-        target.EndTimestamp = EndTimestamp;
-        target.ThreadId = ThreadId;
-        target.Status = Status;
-        target.HasResult = HasResult;
-        target.ArgumentCount = ArgumentCount;
-        int inline = Math.Min((int)ArgumentCount, CapturedArguments.Capacity);
-        for (int i = 0; i < inline; i++)
-        {
-            target.Arguments[i] = Arguments[i];
-        }
-
-        if (HasResult)
-        {
-            target.Result = Result;
-        }
-
-        if (Exception is not null)
-        {
-            target.Exception = Exception;
-        }
-
-        if (MoreArguments is not null)
-        {
-            target.MoreArguments = MoreArguments;
-        }
-
-        if (Barrier is not null)
-        {
-            target.Barrier = Barrier;
-        }
-
-        if (Spooled is not null)
-        {
-            target.Spooled = Spooled;
-        }
-
-        if (ScopedSystem is not null)
-        {
-            target.ScopedSystem = ScopedSystem;
-        }
-    }
-
     /// <summary>The captured argument at <paramref name="index"/>.</summary>
     internal readonly CapturedValue GetArgument(int index) =>
         index < CapturedArguments.Capacity ? Arguments[index] : MoreArguments![index - CapturedArguments.Capacity];

@@ -67,8 +67,9 @@ public class RecordRingTests
     [Test]
     public void Every_field_of_a_record_comes_out_as_it_went_in_and_a_reused_slot_keeps_nothing_of_its_last_lap()
     {
-        // The enqueue stores only the references a record has set: a slot reused after a full record must not hand
-        // that record's exception, extra arguments, barrier, spooled text, scope, arguments or result to the next one.
+        // A slot reused after a full record must not hand that record's exception, extra arguments, barrier, spooled
+        // text, scope, arguments or result to the next one (an enqueue that stored only the references a record has
+        // set was measured, docs/benchmarks.md 17e; it relies on the writer clearing each slot it takes).
         var site = new global::Instrumentor.Runtime.MonitorSite("Tests.Ring.Full", null, new[] { "a", "b", "c", "d", "e", "f" }, 1d, 100);
         var full = new SpanRecord
         {
