@@ -343,22 +343,65 @@ internal static class SqliteSchema
                 CREATE INDEX IF NOT EXISTS span_span ON span (span_id);
                 DROP INDEX IF EXISTS span_chunk_span;
                 """);
+            SeedPlainIndexStatistics(connection, transaction);
             return;
         }
 
         if (IndexExists(connection, transaction, "span_span"))
         {
+            SeedPlainIndexStatistics(connection, transaction);
             return;
         }
 
         if (spanIds == SpanIdIndexing.AsFound && !IndexExists(connection, transaction, "span_chunk_span"))
         {
             Execute(connection, transaction, "CREATE INDEX span_span ON span (span_id);");
+            SeedPlainIndexStatistics(connection, transaction);
             return;
         }
 
         Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS span_chunk_span ON span (id >> 14, span_id);  -- 14 = SpanChunkShift");
         SeedPlannerStatistics(connection, transaction);
+    }
+
+    /// <summary>
+    /// The plain index needs no statistics to be used (<c>span_id = ?</c> on an indexed column is always a SEARCH),
+    /// but the planner reads the span table's size from its first index row in <c>sqlite_stat1</c>: a file with the
+    /// chunked index always had one (<see cref="SeedPlannerStatistics"/>), so a file with the plain one gets one too
+    /// (<c>rows 1</c>: a span id names about one span), and joins are planned with the same knowledge in both. A row
+    /// already there (an <c>ANALYZE</c> of the user's) is kept.
+    /// </summary>
+    private static void SeedPlainIndexStatistics(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        EnsureStatisticsTable(connection, transaction);
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_span';";
+        if ((long)command.ExecuteScalar()! > 0)
+        {
+            return;
+        }
+
+        command.CommandText = "SELECT coalesce(max(id), 0) FROM span;";
+        long rows = Math.Max((long)command.ExecuteScalar()!, 1L << 20);
+        command.CommandText = """
+            INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('span', 'span_span', $stat);
+            ANALYZE sqlite_schema;
+            """;
+        command.Parameters.AddWithValue("$stat", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rows} 1"));
+        command.ExecuteNonQuery();
+    }
+
+    private static void EnsureStatisticsTable(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1';";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            // ANALYZE creates the statistics table; the site table is small, so this is quick.
+            Execute(connection, transaction, "ANALYZE site;");
+        }
     }
 
     private static bool IndexExists(SqliteConnection connection, SqliteTransaction transaction, string name)
@@ -381,12 +424,7 @@ internal static class SqliteSchema
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1';";
-        if ((long)command.ExecuteScalar()! == 0)
-        {
-            // ANALYZE creates the statistics table; the site table is small, so this is quick.
-            Execute(connection, transaction, "ANALYZE site;");
-        }
+        EnsureStatisticsTable(connection, transaction);
 
         command.CommandText = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_chunk_span';";
         string[] fields = (command.ExecuteScalar() as string ?? "").Split(' ');

@@ -231,6 +231,21 @@ public class SqliteSchemaTests
         Indexes(check).ShouldNotContain("span_chunk_span");
     }
 
+    [Test]
+    public void A_runtime_file_tells_the_planner_the_span_tables_size_as_a_chunked_file_does()
+    {
+        MigrateAs(SpanIdIndexing.Sequential);
+        using (SqliteConnection connection = Open(_path))
+        {
+            Scalar(connection, "SELECT stat FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_span'").ShouldBe("1048576 1");
+            Exec(connection, "UPDATE sqlite_stat1 SET stat = '5 1' WHERE idx = 'span_span';");
+        }
+
+        MigrateAs(SpanIdIndexing.Sequential);
+        using SqliteConnection check = Open(_path);
+        Scalar(check, "SELECT stat FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_span'").ShouldBe("5 1", "statistics already there (an ANALYZE of the user's) are kept");
+    }
+
     private void MigrateAs(SpanIdIndexing spanIds)
     {
         using SqliteConnection connection = Open(_path);
