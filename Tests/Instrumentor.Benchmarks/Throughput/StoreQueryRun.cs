@@ -68,7 +68,8 @@ internal static class StoreQueryRun
             ("data_trace by span id", "SELECT * FROM data_trace WHERE span_id = $p", () => [("$p", RandomColumn("span_id"))]),
             ("process, last 10 min (count)", "SELECT count(*) FROM process_trace WHERE process = $p AND ts > $t",
                 () => [("$p", RandomProcess()), ("$t", Ago(TimeSpan.FromMinutes(10)))]),
-            ("process, page of 50 from 3 h ago", "SELECT * FROM process_trace WHERE process = $p AND ts > $t ORDER BY ts LIMIT 50",
+            // The known slow shape (docs/architecture.md): printed, and not part of the verdict.
+            (NotInBudget + "process, page of 50 from 3 h ago", "SELECT * FROM process_trace WHERE process = $p AND ts > $t ORDER BY ts LIMIT 50",
                 () => [("$p", RandomProcess()), ("$t", Ago(TimeSpan.FromHours(3)))]),
             ("newest first, first page", "SELECT * FROM process_trace ORDER BY ts DESC LIMIT 50", () => []),
             ("newest first, keyset page at a random point", "SELECT * FROM process_trace WHERE ts < $t ORDER BY ts DESC LIMIT 50",
@@ -90,10 +91,14 @@ internal static class StoreQueryRun
 
         bool collectorFast = RunQueries(collectorLike, "the collector's read connections (16 MiB page cache)", queries);
         Console.WriteLine();
-        Console.WriteLine(allFast ? "Every median is under 10 ms." : "SLOW: a median is 10 ms or more.");
-        Console.WriteLine(collectorFast ? "Every median is under 10 ms with the collector's page cache." : "SLOW with the collector's page cache too.");
+        Console.WriteLine(allFast ? "Every median of the budget's queries is under 10 ms." : "SLOW: a median of the budget's queries is 10 ms or more.");
+        Console.WriteLine(collectorFast ? "Every median of the budget's queries is under 10 ms with the collector's page cache." : "SLOW with the collector's page cache too.");
         return allFast || collectorFast ? 0 : 1;
     }
+
+    // Marks a query that is measured but not one of the 10 ms budget's (issue 12: the alert rule, lookups by span id
+    // and trace id, process + time).
+    private const string NotInBudget = "(not in the budget) ";
 
     private static bool RunQueries(SqliteConnection connection, string label, List<(string Name, string Sql, Func<(string, object)[]> Parameters)> queries)
     {
@@ -125,7 +130,7 @@ internal static class StoreQueryRun
             }
 
             times.Sort();
-            allFast &= times[times.Count / 2] < 10;
+            allFast &= name.StartsWith(NotInBudget, StringComparison.Ordinal) || times[times.Count / 2] < 10;
             string plan = string.Join("; ", Plan(connection, sql, parameters()));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {rows:N0} | {cold:F2} | {times[0]:F2} | {times[times.Count / 2]:F2} | {times[^1]:F2} | `{plan}` |"));
