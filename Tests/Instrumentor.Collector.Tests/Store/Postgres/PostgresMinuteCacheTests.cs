@@ -34,10 +34,10 @@ public class PostgresMinuteCacheTests
         await collector.PostJsonAsync("/v1/uploads", Events.Batch(Spans(600, 1)));
         using var db = new NpgsqlConnection(connection);
         db.Open();
-        Dictionary<long, string> names = Names(db);
+        Dictionary<long, string> names = PostgresStatsFixtures.SiteNames(db);
         var cache = new PostgresMinuteCache();
-        long from = Micros(s_minute) - 30_000_000;
-        long to = Micros(s_minute.AddMinutes(10)) + 30_000_000;
+        long from = PostgresStatsFixtures.UnixMicroseconds(s_minute) - 30_000_000;
+        long to = PostgresStatsFixtures.UnixMicroseconds(s_minute.AddMinutes(10)) + 30_000_000;
 
         string Answer(PostgresMinuteCache? with) => JsonSerializer.Serialize(
             PostgresRollupStats.TryStats(db, from, to, null, 5, site => names[site], minSpans: 0, with).ShouldNotBeNull());
@@ -53,13 +53,13 @@ public class PostgresMinuteCacheTests
             ((int)response.StatusCode).ShouldBe(200);
         }
 
-        names = Names(db);
+        names = PostgresStatsFixtures.SiteNames(db);
         string afterIngest = Answer(cache);
         afterIngest.ShouldNotBe(first);
         afterIngest.ShouldBe(Answer(null));
 
         // A purge takes spans off minutes (the oldest rows before a cutoff, with their minutes in the same transaction).
-        int purged = collector.Server.Store.PurgeOlderThan(Micros(s_minute.AddMinutes(3)), 100);
+        int purged = collector.Server.Store.PurgeOlderThan(PostgresStatsFixtures.UnixMicroseconds(s_minute.AddMinutes(3)), 100);
         purged.ShouldBeGreaterThan(0);
         string afterPurge = Answer(cache);
         afterPurge.ShouldNotBe(afterIngest);
@@ -84,19 +84,4 @@ public class PostgresMinuteCacheTests
         buckets.ShouldBe(new byte[] { 1 });
         cache.TryGet(2, 0, 6, out _, out _).ShouldBeFalse("another row version");
     }
-
-    private static Dictionary<long, string> Names(NpgsqlConnection db)
-    {
-        var names = new Dictionary<long, string>();
-        using var command = new NpgsqlCommand("SELECT id, process FROM site;", db);
-        using NpgsqlDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            names[reader.GetInt64(0)] = reader.GetString(1);
-        }
-
-        return names;
-    }
-
-    private static long Micros(DateTime time) => (time.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 }

@@ -140,17 +140,9 @@ public class PostgresStatsTests
         var queries = (PostgresTraceQueries)collector.Server.Store.Queries;
         using var db = new NpgsqlConnection(connection);
         db.Open();
-        var names = new Dictionary<long, string>();
-        using (var command = new NpgsqlCommand("SELECT id, process FROM site;", db))
-        using (NpgsqlDataReader reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                names[reader.GetInt64(0)] = reader.GetString(1);
-            }
-        }
+        Dictionary<long, string> names = PostgresStatsFixtures.SiteNames(db);
 
-        long origin = Micros(s_minute);
+        long origin = PostgresStatsFixtures.UnixMicroseconds(s_minute);
         // Partial minutes at both ends (read from the spans), and whole minutes in 2-minute buckets (from the minutes).
         foreach ((long from, long to, int buckets) in new[] { (origin + 20_000_000, origin + 220_000_000, 1), (origin, origin + 240_000_000, 2) })
         {
@@ -196,6 +188,4 @@ public class PostgresStatsTests
         database.Scalar("SELECT sum(spans) FROM stats_minute;").ShouldBe(300);
         database.Scalar(Mismatches).ShouldBe(0);
     }
-
-    private static long Micros(DateTime time) => (time.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 }
