@@ -25,7 +25,7 @@ internal static class SqliteSchema
     /// In a store with <see cref="SpanIdIndexing.Chunked"/> span ids are indexed as <c>(id &gt;&gt; SpanChunkShift,
     /// span_id)</c>: inserts land in the newest chunk of 2^14 rows (a few dozen leaf pages) instead of anywhere in a
     /// random-key B-tree, and a lookup by span id alone is a skip-scan, one seek per chunk
-    /// (<see cref="SeedPlannerStatistics"/> tells the planner so).
+    /// (<see cref="SeedSpanIdStatistics"/> tells the planner so).
     /// </summary>
     internal const int SpanChunkShift = 14;
 
@@ -337,47 +337,50 @@ internal static class SqliteSchema
     /// </summary>
     private static void EnsureSpanIdIndex(SqliteConnection connection, SqliteTransaction transaction, SpanIdIndexing spanIds)
     {
+        bool plain = spanIds == SpanIdIndexing.Sequential
+            || IndexExists(connection, transaction, "span_span")
+            || (spanIds == SpanIdIndexing.AsFound && !IndexExists(connection, transaction, "span_chunk_span"));
+        if (!plain)
+        {
+            Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS span_chunk_span ON span (id >> 14, span_id);  -- 14 = SpanChunkShift");
+            // Rewritten unless it still says many rows a chunk: an ANALYZE run on a small file (few rows per chunk)
+            // would otherwise leave span id lookups scanning as the file grows.
+            SeedSpanIdStatistics(connection, transaction, "span_chunk_span", $"{1 << SpanChunkShift} 1", static stat =>
+                stat?.Split(' ') is [_, string perChunk, ..]
+                && long.TryParse(perChunk, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long rows)
+                && rows >= 1 << SpanChunkShift);
+            return;
+        }
+
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS span_span ON span (span_id);");
         if (spanIds == SpanIdIndexing.Sequential)
         {
-            Execute(connection, transaction, """
-                CREATE INDEX IF NOT EXISTS span_span ON span (span_id);
-                DROP INDEX IF EXISTS span_chunk_span;
-                """);
-            SeedPlainIndexStatistics(connection, transaction);
-            return;
+            Execute(connection, transaction, "DROP INDEX IF EXISTS span_chunk_span;");
         }
 
-        if (IndexExists(connection, transaction, "span_span"))
-        {
-            SeedPlainIndexStatistics(connection, transaction);
-            return;
-        }
-
-        if (spanIds == SpanIdIndexing.AsFound && !IndexExists(connection, transaction, "span_chunk_span"))
-        {
-            Execute(connection, transaction, "CREATE INDEX span_span ON span (span_id);");
-            SeedPlainIndexStatistics(connection, transaction);
-            return;
-        }
-
-        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS span_chunk_span ON span (id >> 14, span_id);  -- 14 = SpanChunkShift");
-        SeedPlannerStatistics(connection, transaction);
+        // The plain index needs no statistics to be used (span_id = ? on an indexed column is a SEARCH), but the
+        // planner reads the span table's size from its index rows: a chunked file always had one, so a plain one gets
+        // one too ("rows 1": a span id names about one span), and joins are planned alike. One already there (an
+        // ANALYZE of the user's) is kept.
+        SeedSpanIdStatistics(connection, transaction, "span_span", "1", static stat => stat is not null);
     }
 
     /// <summary>
-    /// The plain index needs no statistics to be used (<c>span_id = ?</c> on an indexed column is always a SEARCH),
-    /// but the planner reads the span table's size from its first index row in <c>sqlite_stat1</c>: a file with the
-    /// chunked index always had one (<see cref="SeedPlannerStatistics"/>), so a file with the plain one gets one too
-    /// (<c>rows 1</c>: a span id names about one span), and joins are planned with the same knowledge in both. A row
-    /// already there (an <c>ANALYZE</c> of the user's) is kept.
+    /// Writes the <c>sqlite_stat1</c> row of the span id index <paramref name="index"/>: the span table's size (at least
+    /// 2^20 rows, so a new file is planned as a large one) then <paramref name="rowsPerKey"/>, unless
+    /// <paramref name="isCurrent"/> accepts the row that is there. Only this index's row is written; the statistics of
+    /// the others stay whatever ANALYZE measured, or absent. Without the chunked index's row SQLite assumes few rows per
+    /// chunk and scans the table for a lookup by span id instead of a skip-scan (<c>SEARCH ... (ANY(...) AND span_id=?)</c>).
     /// </summary>
-    private static void SeedPlainIndexStatistics(SqliteConnection connection, SqliteTransaction transaction)
+    private static void SeedSpanIdStatistics(
+        SqliteConnection connection, SqliteTransaction transaction, string index, string rowsPerKey, Func<string?, bool> isCurrent)
     {
         EnsureStatisticsTable(connection, transaction);
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_span';";
-        if ((long)command.ExecuteScalar()! > 0)
+        command.CommandText = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'span' AND idx = $index;";
+        command.Parameters.AddWithValue("$index", index);
+        if (isCurrent(command.ExecuteScalar() as string))
         {
             return;
         }
@@ -385,10 +388,11 @@ internal static class SqliteSchema
         command.CommandText = "SELECT coalesce(max(id), 0) FROM span;";
         long rows = Math.Max((long)command.ExecuteScalar()!, 1L << 20);
         command.CommandText = """
-            INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('span', 'span_span', $stat);
+            DELETE FROM sqlite_stat1 WHERE tbl = 'span' AND idx = $index;
+            INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('span', $index, $stat);
             ANALYZE sqlite_schema;
             """;
-        command.Parameters.AddWithValue("$stat", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rows} 1"));
+        command.Parameters.AddWithValue("$stat", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rows} {rowsPerKey}"));
         command.ExecuteNonQuery();
     }
 
@@ -411,39 +415,6 @@ internal static class SqliteSchema
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = $name;";
         command.Parameters.AddWithValue("$name", name);
         return (long)command.ExecuteScalar()! > 0;
-    }
-
-    /// <summary>
-    /// Tells the query planner that each rowid chunk of <c>span_chunk_span</c> holds many rows, so a lookup by span
-    /// id is a skip-scan (<c>SEARCH ... (ANY(...) AND span_id=?)</c>) and never a full scan. Without it, SQLite
-    /// assumes few rows per chunk and scans the table. Rewritten at every open: an <c>ANALYZE</c> run on a small
-    /// file (few rows per chunk) would otherwise stay behind as the file grows. Only this index's row is written;
-    /// the statistics of the others stay whatever ANALYZE measured, or absent.
-    /// </summary>
-    private static void SeedPlannerStatistics(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        EnsureStatisticsTable(connection, transaction);
-
-        command.CommandText = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_chunk_span';";
-        string[] fields = (command.ExecuteScalar() as string ?? "").Split(' ');
-        if (fields.Length >= 2 && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long perChunk)
-            && perChunk >= 1 << SpanChunkShift)
-        {
-            return;
-        }
-
-        command.CommandText = "SELECT coalesce(max(id), 0) FROM span;";
-        long rows = Math.Max((long)command.ExecuteScalar()!, 1L << 20);
-        string stat = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rows} {1 << SpanChunkShift} 1");
-        command.CommandText = """
-            DELETE FROM sqlite_stat1 WHERE tbl = 'span' AND idx = 'span_chunk_span';
-            INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('span', 'span_chunk_span', $stat);
-            ANALYZE sqlite_schema;
-            """;
-        command.Parameters.AddWithValue("$stat", stat);
-        command.ExecuteNonQuery();
     }
 
     internal static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
