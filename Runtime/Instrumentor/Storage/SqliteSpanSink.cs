@@ -38,6 +38,7 @@ internal sealed class SqliteSpanSink : ISpanSink
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insertSpan;
     private sqlite3_stmt? _spanExists;
+    private WalCheckpointer? _checkpointer;
 
     /// <summary>A store for this process's own spans, tagged with <see cref="ProcessSystemInfo"/>.</summary>
     internal SqliteSpanSink(string path, string? service)
@@ -128,6 +129,7 @@ internal sealed class SqliteSpanSink : ISpanSink
         }
 
         SideRows?.Committed(batch.Length);
+        _checkpointer?.Committed(batch.Length);
     }
 
     /// <summary>
@@ -144,6 +146,7 @@ internal sealed class SqliteSpanSink : ISpanSink
     {
         ArgumentNullException.ThrowIfNull(spans);
         SqliteConnection connection = EnsureOpen();
+        IngestResult result;
         try
         {
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
@@ -177,13 +180,17 @@ internal sealed class SqliteSpanSink : ISpanSink
             }
 
             transaction.Commit();
-            return new IngestResult(accepted, spans.Count - accepted);
+            result = new IngestResult(accepted, spans.Count - accepted);
         }
         catch
         {
             Abandon();
             throw;
         }
+
+        // After the try: nothing that runs after the commit may make a committed batch look failed (and be sent again).
+        _checkpointer?.Committed(result.Accepted);
+        return result;
     }
 
     /// <inheritdoc />
@@ -259,11 +266,15 @@ internal sealed class SqliteSpanSink : ISpanSink
             _insertSpan = insert;
             Check(connection, raw.sqlite3_prepare_v2(connection.Handle, SpanExistsSql, out sqlite3_stmt exists));
             _spanExists = exists;
+            // Off the writer's thread from here on: SQLite would otherwise copy the log into the file inside a commit.
+            _checkpointer = WalCheckpointer.Start(connection, _path);
         }
         catch
         {
             _insertSpan?.Dispose();
             _insertSpan = null;
+            _spanExists?.Dispose();
+            _spanExists = null;
             connection.Dispose();
             throw;
         }
@@ -494,6 +505,9 @@ internal sealed class SqliteSpanSink : ISpanSink
 
     private void Close()
     {
+        // Before the writer's connection: the last connection to close checkpoints the rest and removes the log.
+        _checkpointer?.Dispose();
+        _checkpointer = null;
         _insertSpan?.Dispose();
         _insertSpan = null;
         _spanExists?.Dispose();
