@@ -1,7 +1,9 @@
 using System;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
+using Instrumentor.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Instrumentor.Tests.Storage;
@@ -9,28 +11,18 @@ namespace Instrumentor.Tests.Storage;
 [NonParallelizable]
 public class WalCheckpointerTests
 {
-    private string _directory = "";
+    private TempDirectory _directory = null!;
     private string _path = "";
 
     [SetUp]
     public void SetUp()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "instrumentor-tests", Guid.NewGuid().ToString("N"));
-        _path = Path.Combine(_directory, "traces.db");
+        _directory = new TempDirectory("tests");
+        _path = _directory.Combine("traces.db");
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void TearDown() => _directory.Dispose();
 
     [Test]
     public void The_log_reaches_the_database_file_while_the_writer_keeps_its_connection()
@@ -91,10 +83,9 @@ public class WalCheckpointerTests
     [Test]
     public void A_checkpoint_that_cannot_open_its_file_fails_quietly_and_stops_cleanly()
     {
-        Directory.CreateDirectory(_directory);
         using SqliteConnection writer = StoreConnection.Open(_path);
         // The checkpoint's own connection opens a file that does not exist (read-write, no create): it fails.
-        using var checkpointer = WalCheckpointer.Start(writer, Path.Combine(_directory, "missing", "traces.db"));
+        using var checkpointer = WalCheckpointer.Start(writer, Path.Combine(_directory.Path, "missing", "traces.db"));
         checkpointer.Committed(WalCheckpointer.RowsPerCheckpoint);
 
         WaitUntil(() => checkpointer.Failures > 0);
@@ -144,7 +135,7 @@ public class WalCheckpointerTests
 
         var header = new byte[32];
         file.ReadExactly(header);
-        return (long)header[28] << 24 | (long)header[29] << 16 | (long)header[30] << 8 | header[31];
+        return BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(28, 4));
     }
 
     private static void WaitUntil(Func<bool> done)
